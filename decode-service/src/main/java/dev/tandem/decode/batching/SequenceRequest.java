@@ -1,0 +1,52 @@
+package dev.tandem.decode.batching;
+
+import dev.tandem.model.kv.KvSequence;
+import dev.tandem.model.sampling.SamplingParams;
+
+/**
+ * A sequence asking to join the batch. Either it brings a prompt to prefill here (aggregated mode), or KV that
+ * was prefilled elsewhere and transferred, together with the first token sampled there (disaggregated mode).
+ */
+public final class SequenceRequest {
+
+    final String requestId;
+    final SamplingParams sampling;
+    final long seed;
+    final TokenSink sink;
+    final long submittedAtNanos = System.nanoTime();
+    /** Aggregated: the prompt; null when the KV arrives prefilled. */
+    final int[] prompt;
+    /** Disaggregated: the transferred KV (length = prompt tokens) and the token sampled after it. */
+    final KvSequence prefilled;
+    final int firstToken;
+    volatile boolean cancelled;
+
+    private SequenceRequest(String requestId, SamplingParams sampling, long seed, TokenSink sink, int[] prompt,
+            KvSequence prefilled, int firstToken) {
+        this.requestId = requestId;
+        this.sampling = sampling;
+        this.seed = seed;
+        this.sink = sink;
+        this.prompt = prompt;
+        this.prefilled = prefilled;
+        this.firstToken = firstToken;
+    }
+
+    public static SequenceRequest prompt(String requestId, int[] prompt, SamplingParams sampling, long seed, TokenSink sink) {
+        return new SequenceRequest(requestId, sampling, seed, sink, prompt, null, -1);
+    }
+
+    public static SequenceRequest prefilled(String requestId, KvSequence kv, int firstToken, SamplingParams sampling,
+            long seed, TokenSink sink) {
+        return new SequenceRequest(requestId, sampling, seed, sink, null, kv, firstToken);
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** Asks the batch loop to drop the sequence and free its KV at the next step. */
+    public void cancel() {
+        cancelled = true;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.tandem.decode.batching;
+
+import dev.tandem.model.worker.FinishRule;
+
+/** Where a sequence's tokens go, from the batch loop's thread. */
+public interface TokenSink {
+
+    /**
+     * @param stepMicros time of the engine step (or prefill) that produced the token
+     * @param batchSize sequences in that step
+     */
+    void token(int tokenId, long stepMicros, int batchSize);
+
+    /** The last call for a sequence that ended normally. */
+    void finish(FinishRule.Reason reason);
+
+    /** The last call for a sequence that could not be run. */
+    void fail(Throwable error);
+}

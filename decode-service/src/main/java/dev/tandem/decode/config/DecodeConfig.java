@@ -1,0 +1,17 @@
+package dev.tandem.decode.config;
+
+import dev.tandem.model.worker.WorkerSettings;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.ConfigMapping;
+
+@ConfigMapping(prefix = "tandem")
+public interface DecodeConfig extends WorkerSettings {
+
+    Decode decode();
+
+    interface Decode {
+        /** Sequences advanced together in one engine step. */
+        @WithDefault("32")
+        int maxBatchSize();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.tandem.decode.grpc;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import jakarta.annotation.PreDestroy;
+
+import dev.tandem.decode.batching.ContinuousBatcher;
+import dev.tandem.decode.batching.SequenceRequest;
+import dev.tandem.decode.kv.KvPuller;
+import dev.tandem.model.sampling.SamplingParams;
+import dev.tandem.model.worker.PromptCheck;
+import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.protocol.grpc.DecodeWorker;
+import dev.tandem.protocol.grpc.GenerateRequest;
+import dev.tandem.protocol.grpc.GenerateResponse;
+import io.grpc.Status;
+import io.opentelemetry.context.Context;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+
+@GrpcService
+public class DecodeGrpcService implements DecodeWorker {
+
+    private final ContinuousBatcher batcher;
+    private final KvPuller puller;
+    private final WorkerRuntime runtime;
+    /** KV pulls block on the network: one virtual thread each, off the event loop and the batch loop. */
+    private final ExecutorService transfers = Executors.newVirtualThreadPerTaskExecutor();
+
+    public DecodeGrpcService(ContinuousBatcher batcher, KvPuller puller, WorkerRuntime runtime) {
+        this.batcher = batcher;
+        this.puller = puller;
+        this.runtime = runtime;
+    }
+
+    @Override
+    public Multi<GenerateResponse> generate(GenerateRequest request) {
+        int[] prompt = request.getPromptTokenIdsList().stream().mapToInt(Integer::intValue).toArray();
+        Status invalid = PromptCheck.check(prompt, runtime.model().config());
+        if (invalid != null) {
+            return Multi.createFrom().failure(invalid.asRuntimeException());
+        }
+        SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
+        long seed = ProtoMapping.seed(request.getSampling());
+        return Multi.createFrom().emitter(emitter -> {
+            GrpcTokenSink sink = new GrpcTokenSink(emitter);
+            if (!request.hasKvSource()) {
+                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
+                return;
+            }
+            transfers.execute(Context.current().wrap(() -> {
+                try {
+                    KvPuller.Pulled pulled = puller.pull(request.getRequestId(), request.getKvSource());
+                    sink.transferred(pulled.bytes(), pulled.micros());
+                    start(SequenceRequest.prefilled(request.getRequestId(), pulled.sequence(), request.getFirstTokenId(),
+                            sampling, seed, sink), emitter);
+                } catch (RuntimeException e) {
+                    emitter.fail(e);
+                }
+            }));
+        });
+    }
+
+    private void start(SequenceRequest sequence, MultiEmitter<? super GenerateResponse> emitter) {
+        emitter.onTermination(sequence::cancel);
+        if (emitter.isCancelled()) {
+            sequence.cancel(); // the caller left while the KV was in flight: the batcher frees it
+        }
+        batcher.submit(sequence);
+    }
+
+    @PreDestroy
+    void close() {
+        transfers.shutdownNow();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tandem.decode.grpc;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import dev.tandem.decode.batching.TokenSink;
+import dev.tandem.model.worker.FinishRule;
+import dev.tandem.protocol.grpc.GenerateResponse;
+import dev.tandem.protocol.grpc.Timings;
+import dev.tandem.protocol.grpc.TokenTiming;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+
+/** Streams a sequence's tokens to its gRPC caller, one message per token, the finish reason last. */
+final class GrpcTokenSink implements TokenSink {
+
+    private final MultiEmitter<? super GenerateResponse> emitter;
+    private final Timings.Builder timings = Timings.newBuilder();
+    private boolean first = true;
+
+    GrpcTokenSink(MultiEmitter<? super GenerateResponse> emitter) {
+        this.emitter = emitter;
+    }
+
+    void transferred(long bytes, long micros) {
+        timings.setKvTransferBytes(bytes).setKvTransferUs(micros);
+    }
+
+    @Override
+    public void token(int tokenId, long stepMicros, int batchSize) {
+        GenerateResponse.Builder message = GenerateResponse.newBuilder()
+                .addTokenIds(tokenId)
+                .addTokenTimings(TokenTiming.newBuilder()
+                        .setEmittedAtUs(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()))
+                        .setStepUs(stepMicros)
+                        .setBatchSize(batchSize));
+        if (first) {
+            first = false;
+            message.setTimings(timings);
+        }
+        emitter.emit(message.build());
+    }
+
+    @Override
+    public void finish(FinishRule.Reason reason) {
+        emitter.emit(GenerateResponse.newBuilder().setFinishReason(ProtoMapping.finishReason(reason)).build());
+        emitter.complete();
+    }
+
+    @Override
+    public void fail(Throwable error) {
+        emitter.fail(error);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tandem.decode.grpc;
+
+import dev.tandem.decode.batching.ContinuousBatcher;
+import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.protocol.grpc.CancelRequest;
+import dev.tandem.protocol.grpc.CancelResponse;
+import dev.tandem.protocol.grpc.InfoRequest;
+import dev.tandem.protocol.grpc.Worker;
+import dev.tandem.protocol.grpc.WorkerInfo;
+import dev.tandem.protocol.grpc.WorkerRole;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+@GrpcService
+public class WorkerGrpcService implements Worker {
+
+    private final WorkerRuntime runtime;
+    private final ContinuousBatcher batcher;
+
+    public WorkerGrpcService(WorkerRuntime runtime, ContinuousBatcher batcher) {
+        this.runtime = runtime;
+        this.batcher = batcher;
+    }
+
+    @Override
+    public Uni<WorkerInfo> info(InfoRequest request) {
+        KvBlockPool pool = runtime.pool();
+        return Uni.createFrom().item(WorkerInfo.newBuilder()
+                .setWorkerId(runtime.workerId())
+                .setRole(WorkerRole.WORKER_ROLE_DECODE)
+                .setServedModelName(runtime.servedModelName())
+                .setContextLength(runtime.model().config().contextLength())
+                .setVocabSize(runtime.model().config().vocabSize())
+                .setKvBlockSize(pool.blockSize())
+                .setKvTotalBlocks(pool.totalBlocks())
+                .setKvUsedBlocks(pool.usedBlocks())
+                .setInflightRequests(batcher.runningCount())
+                .setQueuedRequests(batcher.waitingCount())
+                .setMaxBatchSize(batcher.maxBatchSize())
+                .build());
+    }
+
+    @Override
+    public Uni<CancelResponse> cancel(CancelRequest request) {
+        return Uni.createFrom().item(CancelResponse.newBuilder().setFound(batcher.cancel(request.getRequestId())).build());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tandem.decode.kv;
+
+import java.nio.ByteOrder;
+import java.util.Iterator;
+import java.util.List;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
+
+import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.kv.KvSequence;
+import dev.tandem.model.telemetry.GrpcChannels;
+import dev.tandem.model.telemetry.RequestIds;
+import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.protocol.grpc.KvChunk;
+import dev.tandem.protocol.grpc.KvHandle;
+import dev.tandem.protocol.grpc.KvLayout;
+import dev.tandem.protocol.grpc.PrefillWorkerGrpc;
+import dev.tandem.protocol.grpc.PullKvRequest;
+import io.grpc.ClientInterceptor;
+import io.grpc.Status;
+
+/** Pulls a prefilled KV from the prefill worker that holds it into this worker's pool, block by block. */
+@ApplicationScoped
+public class KvPuller {
+
+    /** A pulled KV: a sequence of this worker's pool holding the prompt, and what the transfer cost. */
+    public record Pulled(KvSequence sequence, long bytes, long micros) {
+    }
+
+    private final KvBlockPool pool;
+    private final GrpcChannels channels;
+
+    public KvPuller(WorkerRuntime runtime, @Any Instance<ClientInterceptor> interceptors) {
+        this.pool = runtime.pool();
+        this.channels = new GrpcChannels(interceptors.stream().toList());
+    }
+
+    /** Blocks until the whole KV has arrived; frees what it reserved when anything goes wrong. */
+    public Pulled pull(String requestId, KvHandle handle) {
+        long startedAt = System.nanoTime();
+        KvSequence sequence = pool.newSequence();
+        try {
+            if (!pool.reserve(sequence, handle.getNumTokens())) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("the KV cache cannot take " + handle.getNumTokens()
+                        + " transferred tokens").asRuntimeException();
+            }
+            Iterator<KvChunk> chunks = PrefillWorkerGrpc.newBlockingStub(channels.get(handle.getWorkerAddress()))
+                    .withInterceptors(RequestIds.attach(requestId))
+                    .pullKv(PullKvRequest.newBuilder().setHandleId(handle.getHandleId()).build());
+            long bytes = 0;
+            int blocks = 0;
+            while (chunks.hasNext()) {
+                KvChunk chunk = chunks.next();
+                checkLayout(chunk.getLayout());
+                pool.importBlock(sequence, chunk.getBlockIndex(), chunk.getNumTokens(),
+                        chunk.getKeys().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN),
+                        chunk.getValues().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN));
+                bytes += chunk.getKeys().size() + chunk.getValues().size();
+                blocks++;
+            }
+            if (blocks != handle.getNumBlocks()) {
+                throw Status.DATA_LOSS.withDescription("KV transfer ended after " + blocks + " of "
+                        + handle.getNumBlocks() + " blocks").asRuntimeException();
+            }
+            sequence.setLength(handle.getNumTokens());
+            return new Pulled(sequence, bytes, (System.nanoTime() - startedAt) / 1000);
+        } catch (RuntimeException e) {
+            pool.free(sequence);
+            throw e;
+        }
+    }
+
+    private void checkLayout(KvLayout layout) {
+        if (layout.getNumLayers() != pool.numLayers() || layout.getKvDim() != pool.kvDim()
+                || layout.getBlockSize() != pool.blockSize()) {
+            throw Status.FAILED_PRECONDITION.withDescription("KV layout " + layout.getNumLayers() + " layers × "
+                    + layout.getKvDim() + " × block " + layout.getBlockSize() + " does not match this worker's "
+                    + pool.numLayers() + " × " + pool.kvDim() + " × " + pool.blockSize()
+                    + ": prefill and decode workers must serve the same model").asRuntimeException();
+        }
+    }
+
+    @PreDestroy
+    void close() {
+        channels.close();
+    }
+}

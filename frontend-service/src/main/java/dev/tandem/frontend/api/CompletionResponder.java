@@ -1,0 +1,97 @@
+package dev.tandem.frontend.api;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestMulti;
+
+import dev.tandem.frontend.generation.GenerationService;
+import dev.tandem.frontend.generation.PreparedRequest;
+import dev.tandem.frontend.generation.TextDelta;
+import dev.tandem.frontend.generation.TextStream;
+import dev.tandem.frontend.model.ServedModel;
+import dev.tandem.frontend.openai.OpenAiException;
+import dev.tandem.frontend.openai.SseEvents;
+import dev.tandem.frontend.openai.Usage;
+import io.smallrye.mutiny.Multi;
+
+/**
+ * Runs a prepared request and writes the answer: an SSE stream of chunks ending in {@code data: [DONE]}, or one
+ * JSON body. Either way the body is produced by one stream, so the HTTP status is decided by its first item or
+ * its failure (a 503 when no worker answers) and a client that goes away cancels the work on the workers.
+ */
+@ApplicationScoped
+public class CompletionResponder {
+
+    private static final Logger LOG = Logger.getLogger(CompletionResponder.class);
+
+    private final GenerationService generation;
+    private final ServedModel model;
+    private final SseEvents sse;
+
+    public CompletionResponder(GenerationService generation, ServedModel model, SseEvents sse) {
+        this.generation = generation;
+        this.model = model;
+        this.sse = sse;
+    }
+
+    RestMulti<String> respond(PreparedRequest request, ResponseShape shape) {
+        String id = shape.newId();
+        long created = System.currentTimeMillis() / 1000;
+        Multi<TextDelta> deltas = TextStream.of(
+                generation.generate(request.requestId(), request.promptTokens(), request.sampling()),
+                model.tokenizer(), request.stop());
+        if (!request.stream()) {
+            Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all)))
+                    .toMulti();
+            return RestMulti.fromMultiData(body).encodeAsJsonArray(false)
+                    .header("Content-Type", "application/json").build();
+        }
+        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas)).encodeAsJsonArray(false)
+                .header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache").build();
+    }
+
+    private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<TextDelta> all) {
+        StringBuilder text = new StringBuilder();
+        all.forEach(delta -> text.append(delta.text()));
+        TextDelta last = all.getLast();
+        return shape.whole(id, created, request.model(), text.toString(), last.finishReason(),
+                usage(request, last.completionTokens()));
+    }
+
+    private Multi<String> stream(PreparedRequest request, ResponseShape shape, String id, long created,
+            Multi<TextDelta> deltas) {
+        AtomicBoolean started = new AtomicBoolean();
+        Multi<String> chunks = deltas.onItem().transformToIterable(delta -> {
+            List<Object> out = new ArrayList<>(4);
+            // the opening chunk waits for the first token, so a request no worker takes still gets its 503
+            if (started.compareAndSet(false, true) && shape.opening(id, created, request.model()) != null) {
+                out.add(shape.opening(id, created, request.model()));
+            }
+            if (!delta.text().isEmpty()) {
+                out.add(shape.content(id, created, request.model(), delta.text()));
+            }
+            if (delta.finished()) {
+                out.add(shape.finish(id, created, request.model(), delta.finishReason()));
+                if (request.includeUsage()) {
+                    out.add(shape.usage(id, created, request.model(), usage(request, delta.completionTokens())));
+                }
+            }
+            return out.stream().map(sse::event).toList();
+        });
+        return Multi.createBy().concatenating().streams(chunks, Multi.createFrom().item(SseEvents.DONE))
+                .onFailure(error -> started.get()).recoverWithItem(error -> {
+                    OpenAiException apiError = error instanceof OpenAiException e ? e : OpenAiException.internal("generation failed");
+                    LOG.warnf("Stream %s ended with an error: %s", id, error.getMessage());
+                    return sse.error(apiError);
+                });
+    }
+
+    private static Usage usage(PreparedRequest request, int completionTokens) {
+        return Usage.of(request.promptTokens().length, completionTokens, 0);
+    }
+}

@@ -1,0 +1,88 @@
+package dev.tandem.frontend.api;
+
+import dev.tandem.frontend.openai.ChatCompletionChunk;
+import dev.tandem.frontend.openai.ChatCompletionResponse;
+import dev.tandem.frontend.openai.CompletionChunk;
+import dev.tandem.frontend.openai.CompletionResponse;
+import dev.tandem.frontend.openai.ResponseIds;
+import dev.tandem.frontend.openai.Usage;
+
+/** Where chat completions and text completions differ on the wire; everything else they share. */
+enum ResponseShape {
+
+    CHAT {
+        @Override
+        String newId() {
+            return ResponseIds.chat();
+        }
+
+        @Override
+        Object opening(String id, long created, String model) {
+            return ChatCompletionChunk.role(id, created, model);
+        }
+
+        @Override
+        Object content(String id, long created, String model, String text) {
+            return ChatCompletionChunk.content(id, created, model, text);
+        }
+
+        @Override
+        Object finish(String id, long created, String model, String reason) {
+            return ChatCompletionChunk.finish(id, created, model, reason);
+        }
+
+        @Override
+        Object usage(String id, long created, String model, Usage usage) {
+            return ChatCompletionChunk.usage(id, created, model, usage);
+        }
+
+        @Override
+        Object whole(String id, long created, String model, String text, String reason, Usage usage) {
+            return ChatCompletionResponse.of(id, created, model, text, reason, usage);
+        }
+    },
+
+    COMPLETION {
+        @Override
+        String newId() {
+            return ResponseIds.completion();
+        }
+
+        @Override
+        Object opening(String id, long created, String model) {
+            return null; // text completions have no role chunk
+        }
+
+        @Override
+        Object content(String id, long created, String model, String text) {
+            return CompletionChunk.text(id, created, model, text);
+        }
+
+        @Override
+        Object finish(String id, long created, String model, String reason) {
+            return CompletionChunk.finish(id, created, model, reason);
+        }
+
+        @Override
+        Object usage(String id, long created, String model, Usage usage) {
+            return CompletionChunk.usage(id, created, model, usage);
+        }
+
+        @Override
+        Object whole(String id, long created, String model, String text, String reason, Usage usage) {
+            return CompletionResponse.of(id, created, model, text, reason, usage);
+        }
+    };
+
+    abstract String newId();
+
+    abstract Object opening(String id, long created, String model);
+
+    abstract Object content(String id, long created, String model, String text);
+
+    abstract Object finish(String id, long created, String model, String reason);
+
+    abstract Object usage(String id, long created, String model, Usage usage);
+
+    abstract Object whole(String id, long created, String model, String text, String reason, Usage usage);
+}

@@ -1,0 +1,35 @@
+package dev.tandem.frontend.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import dev.tandem.model.config.ModelSettings;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "tandem")
+public interface FrontendConfig extends ModelSettings {
+
+    /**
+     * Prefill workers, {@code host:port} each ({@code TANDEM_PREFILL_WORKERS}, comma-separated). With any, the
+     * frontend serves disaggregated; without, aggregated.
+     */
+    Optional<List<String>> prefillWorkers();
+
+    /** Decode workers, {@code host:port} each ({@code TANDEM_DECODE_WORKERS}, comma-separated). */
+    @WithDefault("127.0.0.1:8081")
+    List<String> decodeWorkers();
+
+    Routing routing();
+
+    interface Routing {
+        /** How often each worker's load and KV usage are refreshed. */
+        @WithDefault("1s")
+        Duration infoInterval();
+
+        /** A worker that does not answer its info call in time counts as unreachable. */
+        @WithDefault("2s")
+        Duration infoTimeout();
+    }
+}

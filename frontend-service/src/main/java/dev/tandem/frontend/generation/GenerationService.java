@@ -1,0 +1,148 @@
+package dev.tandem.frontend.generation;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.tandem.frontend.openai.OpenAiException;
+import dev.tandem.frontend.routing.WorkerDirectory;
+import dev.tandem.frontend.routing.WorkerEndpoint;
+import dev.tandem.frontend.routing.WorkerRole;
+import dev.tandem.model.telemetry.RequestIds;
+import dev.tandem.protocol.grpc.CancelRequest;
+import dev.tandem.protocol.grpc.CancelResponse;
+import dev.tandem.protocol.grpc.DecodeWorkerGrpc;
+import dev.tandem.protocol.grpc.GenerateRequest;
+import dev.tandem.protocol.grpc.GenerateResponse;
+import dev.tandem.protocol.grpc.PrefillRequest;
+import dev.tandem.protocol.grpc.PrefillResponse;
+import dev.tandem.protocol.grpc.PrefillWorkerGrpc;
+import dev.tandem.protocol.grpc.SamplingParams;
+import dev.tandem.protocol.grpc.WorkerGrpc;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.context.Context;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Runs one request on the workers. Disaggregated when prefill workers are configured: the least-loaded
+ * reachable prefill worker runs the prompt and returns the first token at once; a decode worker then pulls
+ * that KV and streams the rest. Aggregated when there are none, or none answers: a decode worker does both.
+ * An unreachable worker is skipped for the next one, as long as nothing has been streamed from it yet.
+ */
+@ApplicationScoped
+public class GenerationService {
+
+    private static final Logger LOG = Logger.getLogger(GenerationService.class);
+
+    private record Prefilled(PrefillResponse response, WorkerEndpoint worker) {
+    }
+
+    private final WorkerDirectory directory;
+
+    public GenerationService(WorkerDirectory directory) {
+        this.directory = directory;
+    }
+
+    public Multi<TokenChunk> generate(String requestId, int[] prompt, SamplingParams sampling) {
+        Context trace = Context.current();
+        List<Integer> promptIds = Arrays.stream(prompt).boxed().toList();
+        GenerateRequest.Builder generate = GenerateRequest.newBuilder()
+                .setRequestId(requestId).addAllPromptTokenIds(promptIds).setSampling(sampling);
+        Multi<TokenChunk> tokens;
+        if (directory.hasRole(WorkerRole.PREFILL)) {
+            PrefillRequest prefill = PrefillRequest.newBuilder()
+                    .setRequestId(requestId).addAllPromptTokenIds(promptIds).setSampling(sampling).build();
+            tokens = prefill(prefill, directory.candidates(WorkerRole.PREFILL), 0, trace)
+                    .onItem().transformToMulti(prefilled -> prefilled == null
+                            ? decode(generate.build(), trace)
+                            : afterPrefill(prefilled, generate, trace));
+        } else {
+            tokens = decode(generate.build(), trace);
+        }
+        return tokens.onFailure().transform(WorkerErrors::toApiError);
+    }
+
+    /** Null when no prefill worker answered: the caller falls back to aggregated serving. */
+    private Uni<Prefilled> prefill(PrefillRequest request, List<WorkerEndpoint> candidates, int index, Context trace) {
+        if (index >= candidates.size()) {
+            LOG.warnf("No prefill worker reachable for request %s: serving it aggregated", request.getRequestId());
+            return Uni.createFrom().nullItem();
+        }
+        WorkerEndpoint worker = candidates.get(index);
+        worker.requestStarted();
+        var stub = PrefillWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
+        return GrpcCalls.<PrefillRequest, PrefillResponse>unary(request, (q, observer) -> inContext(trace, () -> stub.prefill(q, observer)))
+                .map(response -> new Prefilled(response, worker))
+                .onTermination().invoke(worker::requestEnded)
+                .onFailure(WorkerErrors::isUnreachable).recoverWithUni(error -> {
+                    worker.markUnreachable();
+                    return prefill(request, candidates, index + 1, trace);
+                });
+    }
+
+    private Multi<TokenChunk> afterPrefill(Prefilled prefilled, GenerateRequest.Builder generate, Context trace) {
+        PrefillResponse response = prefilled.response();
+        TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason());
+        if (first.finished()) {
+            return Multi.createFrom().item(first);
+        }
+        GenerateRequest request = generate.setKvSource(response.getKvHandle())
+                .setFirstTokenId(response.getFirstTokenId()).build();
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, trace))
+                // a handle that was never pulled is freed at once rather than at its timeout
+                .onCancellation().invoke(() -> cancelOn(prefilled.worker(), request.getRequestId()));
+    }
+
+    private Multi<TokenChunk> decode(GenerateRequest request, Context trace) {
+        return decode(request, directory.candidates(WorkerRole.DECODE), 0, trace);
+    }
+
+    private Multi<TokenChunk> decode(GenerateRequest request, List<WorkerEndpoint> candidates, int index, Context trace) {
+        if (index >= candidates.size()) {
+            return Multi.createFrom().failure(OpenAiException.serviceUnavailable(
+                    "No decode worker reachable (" + directory.all(WorkerRole.DECODE).size() + " configured)"));
+        }
+        WorkerEndpoint worker = candidates.get(index);
+        AtomicBoolean streaming = new AtomicBoolean();
+        worker.requestStarted();
+        var stub = DecodeWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
+        return GrpcCalls.<GenerateRequest, GenerateResponse>serverStream(request,
+                        (q, observer) -> inContext(trace, () -> stub.generate(q, observer)))
+                .onItem().invoke(() -> streaming.set(true))
+                .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason()))
+                .onTermination().invoke(worker::requestEnded)
+                .onFailure(error -> !streaming.get() && WorkerErrors.isUnreachable(error)).recoverWithMulti(error -> {
+                    worker.markUnreachable();
+                    return decode(request, candidates, index + 1, trace);
+                });
+    }
+
+    private void cancelOn(WorkerEndpoint worker, String requestId) {
+        WorkerGrpc.newStub(worker.channel()).cancel(CancelRequest.newBuilder().setRequestId(requestId).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(CancelResponse value) {
+                    }
+
+                    @Override
+                    public void onError(Throwable error) {
+                        LOG.debugf("Cancel of %s on %s failed: %s", requestId, worker.address(), error.getMessage());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+    }
+
+    private static void inContext(Context trace, Runnable call) {
+        try (var scope = trace.makeCurrent()) {
+            call.run();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.tandem.frontend.generation;
+
+import java.util.function.BiConsumer;
+
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.StreamObserver;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Async gRPC calls as Mutiny streams whose cancellation cancels the call. Quarkus' Mutiny stubs of this
+ * version do not cancel a server stream when its subscriber goes away, and that is what tells a worker that
+ * the client left and its KV can be freed.
+ */
+final class GrpcCalls {
+
+    private GrpcCalls() {
+    }
+
+    static <Q, R> Multi<R> serverStream(Q request, BiConsumer<Q, StreamObserver<R>> call) {
+        return Multi.createFrom().emitter(emitter -> call.accept(request, new ClientResponseObserver<Q, R>() {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<Q> stream) {
+                emitter.onTermination(() -> stream.cancel("client went away", null));
+            }
+
+            @Override
+            public void onNext(R value) {
+                emitter.emit(value);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                emitter.fail(error);
+            }
+
+            @Override
+            public void onCompleted() {
+                emitter.complete();
+            }
+        }));
+    }
+
+    static <Q, R> Uni<R> unary(Q request, BiConsumer<Q, StreamObserver<R>> call) {
+        return serverStream(request, call).toUni();
+    }
+}

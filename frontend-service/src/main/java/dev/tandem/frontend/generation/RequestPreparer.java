@@ -1,0 +1,86 @@
+package dev.tandem.frontend.generation;
+
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tandem.frontend.chat.ChatTemplate;
+import dev.tandem.frontend.model.ServedModel;
+import dev.tandem.frontend.openai.ChatMessage;
+import dev.tandem.frontend.openai.GenerationOptions;
+import dev.tandem.frontend.openai.OpenAiException;
+import dev.tandem.model.tokenizer.Tokenizer;
+import dev.tandem.protocol.grpc.SamplingParams;
+
+/**
+ * From validated options to what the workers run: the prompt rendered and tokenized here (workers see token
+ * ids only), and the token budget checked against the model's context.
+ */
+@ApplicationScoped
+public class RequestPreparer {
+
+    private final ServedModel model;
+    private final ChatTemplate chatTemplate;
+
+    public RequestPreparer(ServedModel model) {
+        this.model = model;
+        Tokenizer tokenizer = model.tokenizer();
+        this.chatTemplate = new ChatTemplate(tokenizer.chatTemplate(), text(tokenizer, tokenizer.bosId()),
+                text(tokenizer, tokenizer.eosId()));
+    }
+
+    private static String text(Tokenizer tokenizer, java.util.OptionalInt id) {
+        return id.isPresent() ? tokenizer.tokenText(id.getAsInt()) : "";
+    }
+
+    public PreparedRequest chat(String requestId, GenerationOptions options, List<ChatMessage> messages) {
+        checkModel(options);
+        String rendered = chatTemplate.render(messages, true);
+        // A template that writes BOS itself must not get a second one from the tokenizer.
+        String bos = text(model.tokenizer(), model.tokenizer().bosId());
+        boolean addSpecial = bos.isEmpty() || !rendered.startsWith(bos);
+        return prepare(requestId, options, model.tokenizer().encode(rendered, addSpecial, true), "messages");
+    }
+
+    public PreparedRequest completion(String requestId, GenerationOptions options, String prompt) {
+        checkModel(options);
+        return prepare(requestId, options, model.tokenizer().encode(prompt, true, true), "prompt");
+    }
+
+    private void checkModel(GenerationOptions options) {
+        if (!model.name().equals(options.model())) {
+            throw OpenAiException.badRequest("model", "The model `" + options.model() + "` does not exist; this server serves `"
+                    + model.name() + "`.");
+        }
+    }
+
+    private PreparedRequest prepare(String requestId, GenerationOptions options, int[] prompt, String promptParam) {
+        int context = model.config().contextLength();
+        if (prompt.length == 0) {
+            throw OpenAiException.badRequest(promptParam, "The prompt is empty.");
+        }
+        if (prompt.length >= context) {
+            throw OpenAiException.badRequest(promptParam, "This model's maximum context length is " + context
+                    + " tokens. However, your prompt has " + prompt.length + " tokens.");
+        }
+        int maxTokens = options.maxTokens() != null ? options.maxTokens() : context - prompt.length;
+        if (prompt.length + maxTokens > context) {
+            throw OpenAiException.badRequest("max_tokens", "This model's maximum context length is " + context
+                    + " tokens. However, you requested " + (prompt.length + maxTokens) + " tokens (" + prompt.length
+                    + " in the prompt, " + maxTokens + " for the completion). Please reduce the prompt or max_tokens.");
+        }
+        SamplingParams sampling = SamplingParams.newBuilder()
+                .setTemperature(options.temperature())
+                .setTopP(options.topP())
+                .setTopK(options.topK())
+                .setMinP(options.minP())
+                // one seed for the whole request, so prefill and decode workers draw from one random sequence
+                .setSeed(options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong())
+                .setMaxTokens(maxTokens)
+                .setIgnoreEos(options.ignoreEos())
+                .build();
+        return new PreparedRequest(requestId, model.name(), prompt, sampling, options.stop(), options.stream(),
+                options.includeUsage());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.tandem.frontend.openai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One streamed chat event ({@code "object":"chat.completion.chunk"}).
+ *
+ * <p>{@code usage} has three states on the wire, hence the {@link Optional}: a null reference omits
+ * the key (no {@code include_usage}), {@link Optional#empty()} writes {@code "usage":null} (what
+ * OpenAI puts on every chunk when {@code include_usage} is set, see {@link #withNullUsage()}), and a
+ * present value is the final usage-only chunk.
+ */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "object", "created", "model", "choices", "usage"})
+public record ChatCompletionChunk(String id, long created, String model, List<Choice> choices,
+        Optional<Usage> usage) {
+
+    @RegisterForReflection
+    @JsonPropertyOrder({"index", "delta", "logprobs", "finish_reason"})
+    public record Choice(
+            int index,
+            Delta delta,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
+
+        /** We do not compute logprobs; OpenAI sends an explicit null then. */
+        @JsonProperty("logprobs")
+        @JsonInclude(JsonInclude.Include.ALWAYS)
+        public Object logprobs() {
+            return null;
+        }
+    }
+
+    /** What this chunk adds to the message; absent fields are omitted ({@code {}} on the last chunk). */
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Delta(String role, String content) {
+    }
+
+    @JsonProperty("object")
+    public String object() {
+        return "chat.completion.chunk";
+    }
+
+    /** The first chunk: announces the assistant role with empty content, as OpenAI does. */
+    public static ChatCompletionChunk role(String id, long created, String model) {
+        return of(id, created, model, new Delta("assistant", ""), null);
+    }
+
+    public static ChatCompletionChunk content(String id, long created, String model, String text) {
+        return of(id, created, model, new Delta(null, text), null);
+    }
+
+    public static ChatCompletionChunk finish(String id, long created, String model, String finishReason) {
+        return of(id, created, model, new Delta(null, null), finishReason);
+    }
+
+    /** The extra chunk after the finish chunk when {@code include_usage} is set: no choices, just usage. */
+    public static ChatCompletionChunk usage(String id, long created, String model, Usage usage) {
+        return new ChatCompletionChunk(id, created, model, List.of(), Optional.of(usage));
+    }
+
+    /** This chunk with {@code "usage":null}, for every chunk but the last when {@code include_usage} is set. */
+    public ChatCompletionChunk withNullUsage() {
+        return new ChatCompletionChunk(id, created, model, choices, Optional.empty());
+    }
+
+    private static ChatCompletionChunk of(String id, long created, String model, Delta delta, String finishReason) {
+        return new ChatCompletionChunk(id, created, model, List.of(new Choice(0, delta, finishReason)), null);
+    }
+}

@@ -1,0 +1,27 @@
+package dev.tandem.frontend.openai;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/** Body of {@code POST /v1/chat/completions}; fields we do not support are ignored. */
+@RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ChatCompletionRequest(
+        String model,
+        List<ChatMessage> messages,
+        Boolean stream,
+        @JsonProperty("stream_options") StreamOptions streamOptions,
+        @JsonProperty("max_tokens") Integer maxTokens,
+        @JsonProperty("max_completion_tokens") Integer maxCompletionTokens,
+        Double temperature,
+        @JsonProperty("top_p") Double topP,
+        @JsonProperty("top_k") Integer topK,
+        @JsonProperty("min_p") Double minP,
+        Long seed,
+        @JsonDeserialize(using = StringListDeserializer.class) List<String> stop,
+        Integer n,
+        @JsonProperty("ignore_eos") Boolean ignoreEos) implements GenerationRequest {
+}

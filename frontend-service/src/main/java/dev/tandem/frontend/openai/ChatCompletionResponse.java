@@ -1,0 +1,45 @@
+package dev.tandem.frontend.openai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/** A non-streaming chat completion ({@code "object":"chat.completion"}). */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"id", "object", "created", "model", "choices", "usage"})
+public record ChatCompletionResponse(String id, long created, String model, List<Choice> choices, Usage usage) {
+
+    @RegisterForReflection
+    @JsonPropertyOrder({"index", "message", "logprobs", "finish_reason"})
+    public record Choice(
+            int index,
+            Message message,
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
+
+        /** We do not compute logprobs; OpenAI sends an explicit null then. */
+        @JsonProperty("logprobs")
+        @JsonInclude(JsonInclude.Include.ALWAYS)
+        public Object logprobs() {
+            return null;
+        }
+    }
+
+    @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Message(String role, String content) {
+    }
+
+    @JsonProperty("object")
+    public String object() {
+        return "chat.completion";
+    }
+
+    public static ChatCompletionResponse of(String id, long created, String model, String content,
+            String finishReason, Usage usage) {
+        return new ChatCompletionResponse(id, created, model,
+                List.of(new Choice(0, new Message("assistant", content), finishReason)), usage);
+    }
+}

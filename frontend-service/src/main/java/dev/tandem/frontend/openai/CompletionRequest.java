@@ -1,0 +1,26 @@
+package dev.tandem.frontend.openai;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.List;
+
+/** Body of {@code POST /v1/completions}; fields we do not support are ignored. */
+@RegisterForReflection
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record CompletionRequest(
+        String model,
+        @JsonDeserialize(using = PromptDeserializer.class) String prompt,
+        Boolean stream,
+        @JsonProperty("stream_options") StreamOptions streamOptions,
+        @JsonProperty("max_tokens") Integer maxTokens,
+        Double temperature,
+        @JsonProperty("top_p") Double topP,
+        @JsonProperty("top_k") Integer topK,
+        @JsonProperty("min_p") Double minP,
+        Long seed,
+        @JsonDeserialize(using = StringListDeserializer.class) List<String> stop,
+        Integer n,
+        @JsonProperty("ignore_eos") Boolean ignoreEos) implements GenerationRequest {
+}

@@ -1,0 +1,25 @@
+package dev.tandem.frontend.openai;
+
+import java.util.List;
+
+/**
+ * A validated request's generation settings, defaults applied.
+ *
+ * @param maxTokens null: generate until the context is full (or a stop condition)
+ * @param topK      0: top-k sampling off
+ * @param seed      null: seed from entropy
+ * @param stop      never null; empty when no stop strings
+ */
+public record GenerationOptions(
+        String model,
+        boolean stream,
+        boolean includeUsage,
+        Integer maxTokens,
+        float temperature,
+        float topP,
+        int topK,
+        float minP,
+        Long seed,
+        boolean ignoreEos,
+        List<String> stop) {
+}

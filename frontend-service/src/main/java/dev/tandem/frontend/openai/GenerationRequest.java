@@ -1,0 +1,31 @@
+package dev.tandem.frontend.openai;
+
+import java.util.List;
+
+/** The fields chat and text completions share, so that {@link RequestValidator} checks them once. */
+sealed interface GenerationRequest permits ChatCompletionRequest, CompletionRequest {
+
+    String model();
+
+    Boolean stream();
+
+    StreamOptions streamOptions();
+
+    Integer maxTokens();
+
+    Double temperature();
+
+    Double topP();
+
+    Integer topK();
+
+    Double minP();
+
+    Long seed();
+
+    List<String> stop();
+
+    Integer n();
+
+    Boolean ignoreEos();
+}

@@ -1,0 +1,158 @@
+package dev.tandem.frontend.openai;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks a completion request and applies OpenAI's defaults. Stateless, so static: call
+ * {@code RequestValidator.validate(request)} first thing in the resource method. Every failure is an
+ * {@link OpenAiException#badRequest} naming the offending field.
+ *
+ * <p>Roles: {@code system}, {@code user}, {@code assistant}, and {@code developer}, OpenAI's newer
+ * name for {@code system} (the chat template renders it as {@code system}). Tool and function
+ * messages are rejected because we do not support tools.
+ */
+public final class RequestValidator {
+
+    static final int MAX_STOP_STRINGS = 32;
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+
+    private RequestValidator() {
+    }
+
+    public static GenerationOptions validate(ChatCompletionRequest request) {
+        requireBody(request);
+        requireModel(request.model());
+        requireMessages(request.messages());
+        requirePositive("max_tokens", request.maxTokens());
+        requirePositive("max_completion_tokens", request.maxCompletionTokens());
+        Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
+        return options(request, maxTokens);
+    }
+
+    public static GenerationOptions validate(CompletionRequest request) {
+        requireBody(request);
+        requireModel(request.model());
+        if (request.prompt() == null || request.prompt().isEmpty()) {
+            throw OpenAiException.badRequest("prompt", "'prompt' is required and must be a non-empty string");
+        }
+        requirePositive("max_tokens", request.maxTokens());
+        return options(request, request.maxTokens());
+    }
+
+    private static GenerationOptions options(GenerationRequest request, Integer maxTokens) {
+        boolean stream = Boolean.TRUE.equals(request.stream());
+        if (request.streamOptions() != null && !stream) {
+            throw OpenAiException.badRequest("stream_options",
+                    "The 'stream_options' field is only allowed when 'stream' is set to true");
+        }
+        if (request.n() != null && request.n() != 1) {
+            throw OpenAiException.badRequest("n", "Only n=1 is supported: n > 1 is not supported yet");
+        }
+        return new GenerationOptions(
+                request.model(),
+                stream,
+                stream && request.streamOptions() != null && Boolean.TRUE.equals(request.streamOptions().includeUsage()),
+                maxTokens,
+                temperature(request.temperature()),
+                topP(request.topP()),
+                topK(request.topK()),
+                minP(request.minP()),
+                request.seed(),
+                Boolean.TRUE.equals(request.ignoreEos()),
+                stopStrings(request.stop()));
+    }
+
+    private static void requireBody(Object request) {
+        if (request == null) {
+            throw OpenAiException.badRequest(null, "The request body must be a JSON object");
+        }
+    }
+
+    private static void requireModel(String model) {
+        if (model == null || model.isBlank()) {
+            throw OpenAiException.badRequest("model", "You must provide a model parameter");
+        }
+    }
+
+    private static void requireMessages(List<ChatMessage> messages) {
+        if (messages == null || messages.isEmpty()) {
+            throw OpenAiException.badRequest("messages", "'messages' must be a non-empty array");
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            ChatMessage message = messages.get(i);
+            if (message == null) {
+                throw OpenAiException.badRequest("messages[" + i + "]", "messages[" + i + "] must be an object");
+            }
+            if (message.role() == null || !ROLES.contains(message.role())) {
+                throw OpenAiException.badRequest("messages[" + i + "].role", "Invalid role '" + message.role()
+                        + "' in messages[" + i + "]: supported roles are system, developer, user and assistant");
+            }
+            // OpenAI lets an assistant message omit content (tool calls); we render it as empty.
+            if (message.content() == null && !message.role().equals("assistant")) {
+                throw OpenAiException.badRequest("messages[" + i + "].content",
+                        "messages[" + i + "].content is required for role '" + message.role() + "'");
+            }
+        }
+    }
+
+    private static void requirePositive(String param, Integer value) {
+        if (value != null && value < 1) {
+            throw OpenAiException.badRequest(param, "'" + param + "' must be at least 1, got " + value);
+        }
+    }
+
+    private static float temperature(Double temperature) {
+        if (temperature == null) {
+            return 1.0f;
+        }
+        if (!(temperature >= 0 && temperature <= 2)) {
+            throw OpenAiException.badRequest("temperature", "'temperature' must be between 0 and 2, got " + temperature);
+        }
+        return temperature.floatValue();
+    }
+
+    private static float topP(Double topP) {
+        if (topP == null) {
+            return 1.0f;
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw OpenAiException.badRequest("top_p", "'top_p' must be greater than 0 and at most 1, got " + topP);
+        }
+        return topP.floatValue();
+    }
+
+    private static float minP(Double minP) {
+        if (minP == null) {
+            return 0.0f;
+        }
+        if (!(minP >= 0 && minP <= 1)) {
+            throw OpenAiException.badRequest("min_p", "'min_p' must be between 0 and 1, got " + minP);
+        }
+        return minP.floatValue();
+    }
+
+    private static int topK(Integer topK) {
+        if (topK == null || topK == -1 || topK == 0) {
+            return 0;
+        }
+        if (topK < 1) {
+            throw OpenAiException.badRequest("top_k", "'top_k' must be -1 or 0 (disabled) or at least 1, got " + topK);
+        }
+        return topK;
+    }
+
+    private static List<String> stopStrings(List<String> stop) {
+        if (stop == null) {
+            return List.of();
+        }
+        if (stop.size() > MAX_STOP_STRINGS) {
+            throw OpenAiException.badRequest("stop",
+                    "'stop' may hold at most " + MAX_STOP_STRINGS + " strings, got " + stop.size());
+        }
+        if (stop.stream().anyMatch(String::isEmpty)) {
+            throw OpenAiException.badRequest("stop", "'stop' strings must not be empty");
+        }
+        return stop;
+    }
+}

@@ -1,0 +1,5 @@
+package dev.tandem.frontend.routing;
+
+public enum WorkerRole {
+    PREFILL, DECODE
+}

@@ -1,0 +1,22 @@
+package dev.tandem.prefill.grpc;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.tandem.prefill.config.PrefillConfig;
+
+/** The {@code host:port} a decode worker dials to pull KV from this worker: written into every KV handle. */
+@ApplicationScoped
+public class AdvertisedAddress {
+
+    private final String value;
+
+    public AdvertisedAddress(PrefillConfig config, @ConfigProperty(name = "quarkus.http.port") int httpPort) {
+        this.value = config.advertisedAddress().orElse("127.0.0.1:" + httpPort);
+    }
+
+    public String value() {
+        return value;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tandem.prefill.grpc;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+
+import org.jboss.logging.Logger;
+
+import com.google.protobuf.UnsafeByteOperations;
+
+import dev.tandem.model.engine.KvCapacityException;
+import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.kv.KvSequence;
+import dev.tandem.model.sampling.SamplingParams;
+import dev.tandem.model.worker.FinishRule;
+import dev.tandem.model.worker.PromptCheck;
+import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.prefill.kv.KvHandleRegistry;
+import dev.tandem.prefill.kv.KvHandleRegistry.HeldKv;
+import dev.tandem.prefill.scheduling.PrefillQueue;
+import dev.tandem.prefill.scheduling.PrefillQueue.Prefilled;
+import dev.tandem.protocol.grpc.KvChunk;
+import dev.tandem.protocol.grpc.KvHandle;
+import dev.tandem.protocol.grpc.KvLayout;
+import dev.tandem.protocol.grpc.PrefillRequest;
+import dev.tandem.protocol.grpc.PrefillResponse;
+import dev.tandem.protocol.grpc.PrefillWorker;
+import dev.tandem.protocol.grpc.PullKvRequest;
+import dev.tandem.protocol.grpc.Timings;
+import io.grpc.Status;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+@GrpcService
+public class PrefillGrpcService implements PrefillWorker {
+
+    private static final Logger LOG = Logger.getLogger(PrefillGrpcService.class);
+
+    private final PrefillQueue queue;
+    private final KvHandleRegistry handles;
+    private final WorkerRuntime runtime;
+    private final AdvertisedAddress address;
+    private final FinishRule finishRule;
+    private final KvLayout layout;
+
+    public PrefillGrpcService(PrefillQueue queue, KvHandleRegistry handles, WorkerRuntime runtime, AdvertisedAddress address) {
+        this.queue = queue;
+        this.handles = handles;
+        this.runtime = runtime;
+        this.address = address;
+        this.finishRule = new FinishRule(runtime.model().tokenizer(), runtime.model().config().contextLength());
+        KvBlockPool pool = runtime.pool();
+        this.layout = KvLayout.newBuilder().setNumLayers(pool.numLayers()).setKvDim(pool.kvDim())
+                .setBlockSize(pool.blockSize()).build();
+    }
+
+    @Override
+    public Uni<PrefillResponse> prefill(PrefillRequest request) {
+        int[] prompt = request.getPromptTokenIdsList().stream().mapToInt(Integer::intValue).toArray();
+        Status invalid = PromptCheck.check(prompt, runtime.model().config());
+        if (invalid != null) {
+            return Uni.createFrom().failure(invalid.asRuntimeException());
+        }
+        SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
+        long seed = ProtoMapping.seed(request.getSampling());
+        String requestId = request.getRequestId();
+        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed))
+                .map(prefilled -> respond(requestId, prompt.length, sampling, prefilled))
+                .onFailure().transform(PrefillGrpcService::toStatus)
+                .onCancellation().invoke(() -> queue.cancel(requestId));
+    }
+
+    private PrefillResponse respond(String requestId, int promptLength, SamplingParams sampling, Prefilled prefilled) {
+        PrefillResponse.Builder response = PrefillResponse.newBuilder()
+                .setFirstTokenId(prefilled.firstToken())
+                .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
+        var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling);
+        if (finished.isPresent()) {
+            runtime.pool().free(prefilled.sequence());
+            return response.setFinishReason(ProtoMapping.finishReason(finished.get())).build();
+        }
+        KvSequence sequence = prefilled.sequence();
+        String handleId = handles.hold(requestId, sequence);
+        return response.setKvHandle(KvHandle.newBuilder()
+                .setHandleId(handleId)
+                .setWorkerAddress(address.value())
+                .setWorkerId(runtime.workerId())
+                .setNumTokens(sequence.length())
+                .setNumBlocks(blockCount(sequence)))
+                .build();
+    }
+
+    @Override
+    public Multi<KvChunk> pullKv(PullKvRequest request) {
+        HeldKv held = handles.take(request.getHandleId()).orElse(null);
+        if (held == null) {
+            return Multi.createFrom().failure(Status.NOT_FOUND
+                    .withDescription("KV handle " + request.getHandleId() + " is unknown, already pulled or expired")
+                    .asRuntimeException());
+        }
+        KvSequence sequence = held.sequence();
+        return Multi.createFrom().range(0, blockCount(sequence))
+                .map(block -> chunk(sequence, block))
+                .onTermination().invoke(() -> runtime.pool().free(sequence));
+    }
+
+    private KvChunk chunk(KvSequence sequence, int block) {
+        KvBlockPool pool = runtime.pool();
+        int tokens = Math.min(pool.blockSize(), sequence.length() - block * pool.blockSize());
+        int bytes = pool.numLayers() * tokens * pool.kvDim() * Float.BYTES;
+        ByteBuffer keys = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer values = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        pool.exportBlock(sequence, block, keys, values);
+        return KvChunk.newBuilder()
+                .setBlockIndex(block)
+                .setNumTokens(tokens)
+                .setKeys(UnsafeByteOperations.unsafeWrap(keys.flip()))
+                .setValues(UnsafeByteOperations.unsafeWrap(values.flip()))
+                .setLayout(layout)
+                .build();
+    }
+
+    private int blockCount(KvSequence sequence) {
+        return Math.ceilDiv(sequence.length(), runtime.pool().blockSize());
+    }
+
+    private static Throwable toStatus(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof KvCapacityException) {
+            return Status.RESOURCE_EXHAUSTED.withDescription("KV cache is full: " + cause.getMessage()).asRuntimeException();
+        }
+        if (cause instanceof CancellationException) {
+            return Status.CANCELLED.withDescription(cause.getMessage()).asRuntimeException();
+        }
+        LOG.error("Prefill failed", cause);
+        return Status.INTERNAL.withDescription("prefill failed: " + cause.getMessage()).asRuntimeException();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tandem.prefill.grpc;
+
+import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.prefill.kv.KvHandleRegistry;
+import dev.tandem.prefill.scheduling.PrefillQueue;
+import dev.tandem.protocol.grpc.CancelRequest;
+import dev.tandem.protocol.grpc.CancelResponse;
+import dev.tandem.protocol.grpc.InfoRequest;
+import dev.tandem.protocol.grpc.Worker;
+import dev.tandem.protocol.grpc.WorkerInfo;
+import dev.tandem.protocol.grpc.WorkerRole;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+@GrpcService
+public class WorkerGrpcService implements Worker {
+
+    private final WorkerRuntime runtime;
+    private final PrefillQueue queue;
+    private final KvHandleRegistry handles;
+
+    public WorkerGrpcService(WorkerRuntime runtime, PrefillQueue queue, KvHandleRegistry handles) {
+        this.runtime = runtime;
+        this.queue = queue;
+        this.handles = handles;
+    }
+
+    @Override
+    public Uni<WorkerInfo> info(InfoRequest request) {
+        KvBlockPool pool = runtime.pool();
+        return Uni.createFrom().item(WorkerInfo.newBuilder()
+                .setWorkerId(runtime.workerId())
+                .setRole(WorkerRole.WORKER_ROLE_PREFILL)
+                .setServedModelName(runtime.servedModelName())
+                .setContextLength(runtime.model().config().contextLength())
+                .setVocabSize(runtime.model().config().vocabSize())
+                .setKvBlockSize(pool.blockSize())
+                .setKvTotalBlocks(pool.totalBlocks())
+                .setKvUsedBlocks(pool.usedBlocks())
+                .setInflightRequests(queue.inflight())
+                .setPendingKvHandles(handles.pending())
+                .setMaxBatchSize(1)
+                .build());
+    }
+
+    @Override
+    public Uni<CancelResponse> cancel(CancelRequest request) {
+        boolean dequeued = queue.cancel(request.getRequestId());
+        boolean released = handles.release(request.getRequestId());
+        return Uni.createFrom().item(CancelResponse.newBuilder().setFound(dequeued || released).build());
+    }
+}

@@ -1,0 +1,170 @@
+package dev.tandem.model.engine;
+
+import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.kv.KvSequence;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.List;
+
+/**
+ * Runs a Llama model on CPU over a paged KV cache: prompt processing ({@link #prefill}) and one
+ * batched decoding step ({@link #decodeStep}).
+ *
+ * <p>Thread-safety: the caller serialises calls into one engine (a scheduler loop). The engine
+ * splits each call across its own {@code threads} workers. The pool's allocation is thread-safe,
+ * so other threads may create and free <em>other</em> sequences meanwhile; a sequence must not be
+ * freed while a call that was given it runs.
+ */
+public final class LlamaEngine implements AutoCloseable {
+
+    /** Prompt tokens per forward pass: bounds activation memory for long prompts. */
+    private static final int PREFILL_CHUNK = 64;
+
+    private final LoadedModel model;
+    private final ModelConfig cfg;
+    private final KvBlockPool pool;
+    private final Parallel parallel;
+    private final LlamaForward forward;
+
+    public LlamaEngine(LoadedModel model, KvBlockPool pool, int threads) {
+        if (model.weights() == null) {
+            throw new IllegalArgumentException("model " + model.config().name() + " was loaded without weights");
+        }
+        this.model = model;
+        this.cfg = model.config();
+        if (pool.numLayers() != cfg.numLayers() || pool.kvDim() != cfg.kvDim()) {
+            throw new IllegalArgumentException("KV pool shape (" + pool.numLayers() + " layers, kvDim " + pool.kvDim()
+                    + ") does not fit the model (" + cfg.numLayers() + " layers, kvDim " + cfg.kvDim() + ")");
+        }
+        this.pool = pool;
+        this.parallel = new Parallel(Math.max(1, threads));
+        this.forward = new LlamaForward(cfg, model.weights(), pool, parallel);
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public ModelConfig config() {
+        return cfg;
+    }
+
+    public KvBlockPool pool() {
+        return pool;
+    }
+
+    public int threads() {
+        return parallel.threads();
+    }
+
+    /**
+     * Appends the K/V of {@code tokens} to the sequence, starting at position {@code seq.length()},
+     * and returns the logits after the last token (length vocabSize).
+     *
+     * @throws KvCapacityException            when the pool has too few free blocks (the sequence is unchanged)
+     * @throws ContextLengthExceededException when the sequence would outgrow the context length
+     */
+    public float[] prefill(KvSequence seq, int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("prefill needs at least one token");
+        }
+        checkSequence(seq, tokens.length, 0);
+        checkTokens(tokens);
+        int start = seq.length();
+        if (!pool.reserve(seq, start + tokens.length)) {
+            throw new KvCapacityException("KV cache full: " + tokens.length + " prompt tokens need "
+                    + (pool.blocksFor(start + tokens.length) - seq.blockCount()) + " more blocks, "
+                    + pool.freeBlocks() + " free", 0);
+        }
+        int[] blockTable = seq.blockIds();
+        float[] logits = null;
+        for (int from = 0; from < tokens.length; from += PREFILL_CHUNK) {
+            int n = Math.min(PREFILL_CHUNK, tokens.length - from);
+            int[] chunk = Arrays.copyOfRange(tokens, from, from + n);
+            int[] positions = new int[n];
+            int[][] tables = new int[n][];
+            boolean[] want = new boolean[n];
+            for (int i = 0; i < n; i++) {
+                positions[i] = start + from + i;
+                tables[i] = blockTable;
+            }
+            boolean last = from + n == tokens.length;
+            want[n - 1] = last;
+            float[][] out = forward.forward(new LlamaForward.Batch(chunk, positions, tables, want));
+            if (last) {
+                logits = out[n - 1];
+            }
+        }
+        seq.setLength(start + tokens.length);
+        return logits;
+    }
+
+    /**
+     * One decoding step for a batch: token i goes at position {@code seqs.get(i).length()} of
+     * sequence i, whose length then grows by one. Returns the logits per sequence.
+     *
+     * @throws KvCapacityException when a sequence cannot get its next block; no sequence grew
+     *                             (blocks reserved for earlier sequences stay with them, for their next step)
+     */
+    public float[][] decodeStep(List<KvSequence> seqs, int[] tokens) {
+        int n = seqs.size();
+        if (n != tokens.length) {
+            throw new IllegalArgumentException(n + " sequences but " + tokens.length + " tokens");
+        }
+        if (n == 0) {
+            return new float[0][];
+        }
+        checkTokens(tokens);
+        IdentityHashMap<KvSequence, Boolean> seen = new IdentityHashMap<>();
+        for (int i = 0; i < n; i++) {
+            KvSequence seq = seqs.get(i);
+            if (seen.put(seq, Boolean.TRUE) != null) {
+                throw new IllegalArgumentException("sequence " + i + " appears twice in one decode step");
+            }
+            checkSequence(seq, 1, i);
+        }
+        for (int i = 0; i < n; i++) {
+            KvSequence seq = seqs.get(i);
+            if (!pool.reserve(seq, seq.length() + 1)) {
+                throw new KvCapacityException("KV cache full: sequence " + i + " needs a new block, none free", i);
+            }
+        }
+        int[] positions = new int[n];
+        int[][] tables = new int[n][];
+        boolean[] want = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            positions[i] = seqs.get(i).length();
+            tables[i] = seqs.get(i).blockIds();
+            want[i] = true;
+        }
+        float[][] logits = forward.forward(new LlamaForward.Batch(tokens.clone(), positions, tables, want));
+        for (int i = 0; i < n; i++) {
+            seqs.get(i).setLength(positions[i] + 1);
+        }
+        return logits;
+    }
+
+    private void checkSequence(KvSequence seq, int adding, int index) {
+        if (seq.pool() != pool) {
+            throw new IllegalArgumentException("sequence " + index + " belongs to another KV pool");
+        }
+        if ((long) seq.length() + adding > cfg.contextLength()) {
+            throw new ContextLengthExceededException("sequence " + index + " would reach " + (seq.length() + adding)
+                    + " positions; the model's context length is " + cfg.contextLength());
+        }
+    }
+
+    private void checkTokens(int[] tokens) {
+        for (int t : tokens) {
+            if (t < 0 || t >= cfg.vocabSize()) {
+                throw new IllegalArgumentException("token id " + t + " outside the vocabulary 0.." + (cfg.vocabSize() - 1));
+            }
+        }
+    }
+
+    /** Stops the worker threads (the model and pool are not closed). */
+    @Override
+    public void close() {
+        parallel.close();
+    }
+}

@@ -1,0 +1,24 @@
+package dev.tandem.model.tokenizer;
+
+import dev.tandem.model.gguf.GgufFile;
+import dev.tandem.model.gguf.GgufMetadata;
+
+/** Builds the tokenizer a GGUF file's {@code tokenizer.ggml.model} names. */
+public final class Tokenizers {
+
+    private Tokenizers() {
+    }
+
+    public static Tokenizer fromGguf(GgufFile file) {
+        return fromMetadata(file.metadata());
+    }
+
+    public static Tokenizer fromMetadata(GgufMetadata metadata) {
+        Vocabulary vocab = Vocabulary.fromMetadata(metadata);
+        return switch (vocab.model()) {
+            case "llama" -> new SpmTokenizer(vocab);
+            default -> throw new UnsupportedTokenizerException(
+                    "tokenizer model " + vocab.model() + " not supported yet (only llama/SentencePiece)");
+        };
+    }
+}

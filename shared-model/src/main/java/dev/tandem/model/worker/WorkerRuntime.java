@@ -1,0 +1,63 @@
+package dev.tandem.model.worker;
+
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import dev.tandem.model.engine.LlamaEngine;
+import dev.tandem.model.engine.LoadedModel;
+import dev.tandem.model.engine.ModelLoader;
+import dev.tandem.model.kv.KvBlockPool;
+
+/** A worker's loaded model, its engine and its KV block pool: what prefill and decode workers both stand on. */
+public final class WorkerRuntime {
+
+    private static final Logger LOG = Logger.getLogger(WorkerRuntime.class);
+
+    private final String workerId;
+    private final String servedModelName;
+    private final LoadedModel model;
+    private final KvBlockPool pool;
+    private final LlamaEngine engine;
+
+    private WorkerRuntime(String workerId, String servedModelName, LoadedModel model, KvBlockPool pool, LlamaEngine engine) {
+        this.workerId = workerId;
+        this.servedModelName = servedModelName;
+        this.model = model;
+        this.pool = pool;
+        this.engine = engine;
+    }
+
+    public static WorkerRuntime load(WorkerSettings settings) {
+        LoadedModel model = ModelLoader.load(settings.model(), true);
+        KvBlockPool pool = KvBlockPool.forBudget(model.config(), settings.kv().budgetMb() * 1024L * 1024L,
+                settings.kv().blockSize());
+        int threads = settings.engine().threads().orElse(Runtime.getRuntime().availableProcessors());
+        String workerId = settings.workerId().orElseGet(() -> UUID.randomUUID().toString().substring(0, 8));
+        LOG.infof("Loaded model %s (%s, %d layers, dim %d, context %d); KV pool %d blocks of %d tokens; %d engine threads",
+                settings.resolvedServedModelName(), model.config().architecture(), model.config().numLayers(),
+                model.config().dim(), model.config().contextLength(), pool.totalBlocks(), pool.blockSize(), threads);
+        return new WorkerRuntime(workerId, settings.resolvedServedModelName(), model, pool,
+                new LlamaEngine(model, pool, threads));
+    }
+
+    public String workerId() {
+        return workerId;
+    }
+
+    public String servedModelName() {
+        return servedModelName;
+    }
+
+    public LoadedModel model() {
+        return model;
+    }
+
+    public KvBlockPool pool() {
+        return pool;
+    }
+
+    public LlamaEngine engine() {
+        return engine;
+    }
+}

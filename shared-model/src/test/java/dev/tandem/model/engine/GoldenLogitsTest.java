@@ -1,0 +1,84 @@
+package dev.tandem.model.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.kv.KvSequence;
+import dev.tandem.model.sampling.Sampler;
+import dev.tandem.model.testing.SharedData;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The engine against llama.cpp's reference outputs: first-step logits within tolerance and greedy
+ * tokens up to the first step whose reference margin is too small to call.
+ */
+class GoldenLogitsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            // model, F32 (max-abs tolerance) or F16 (relative L2 tolerance)
+            "stories260K.gguf, max, 1e-3",
+            "rand-llama-v512.gguf, max, 1e-3",
+            "rand-llama-v512-f16.gguf, l2, 2e-2",
+            "rand-llama-v512-bf16.gguf, l2, 2e-2",
+            "rand-llama-v32k-tied.gguf, l2, 2e-2",
+    })
+    void matchesReference(String modelName, String metric, double tolerance) {
+        JsonNode golden = SharedData.golden(modelName);
+        try (LoadedModel model = ModelLoader.load(Optional.of(SharedData.model(modelName)), true)) {
+            KvBlockPool pool = KvBlockPool.forBudget(model.config(), 64L << 20, 16);
+            try (LlamaEngine engine = new LlamaEngine(model, pool, 2)) {
+                double worst = 0;
+                for (JsonNode c : golden.get("cases")) {
+                    int[] prompt = SharedData.ints(c.get("prompt_tokens"));
+                    float[] ref = SharedData.floats(c.get("first_step_logits"));
+                    KvSequence seq = pool.newSequence();
+                    float[] logits = engine.prefill(seq, prompt);
+                    assertEquals(ref.length, logits.length);
+                    double maxRef = 0;
+                    double maxDiff = 0;
+                    double diff2 = 0;
+                    double ref2 = 0;
+                    for (int i = 0; i < ref.length; i++) {
+                        maxRef = Math.max(maxRef, Math.abs(ref[i]));
+                        double d = logits[i] - ref[i];
+                        maxDiff = Math.max(maxDiff, Math.abs(d));
+                        diff2 += d * d;
+                        ref2 += (double) ref[i] * ref[i];
+                    }
+                    double error = metric.equals("max") ? maxDiff / maxRef : Math.sqrt(diff2 / ref2);
+                    worst = Math.max(worst, error);
+                    System.out.printf("%s '%s': max|diff| %.3g (max|ref| %.3g), rel L2 %.3g%n", modelName,
+                            c.get("prompt").asText(), maxDiff, maxRef, Math.sqrt(diff2 / ref2));
+                    assertTrue(error <= tolerance, modelName + " '" + c.get("prompt").asText() + "': " + metric
+                            + " error " + error + " > " + tolerance);
+
+                    // Greedy continuation, compared while the reference's choice is clear.
+                    int[] expected = SharedData.ints(c.get("greedy_tokens"));
+                    float[] margins = SharedData.floats(c.get("greedy_margins"));
+                    int compared = 0;
+                    float[] step = logits;
+                    for (int s = 0; s < expected.length; s++) {
+                        if (margins[s] < 1e-3 * maxRef) {
+                            break;
+                        }
+                        int token = Sampler.argmax(step);
+                        assertEquals(expected[s], token, modelName + " '" + c.get("prompt").asText() + "' greedy step " + s);
+                        compared++;
+                        step = engine.decodeStep(List.of(seq), new int[] {token})[0];
+                    }
+                    assertTrue(compared > 0 || margins[0] < 1e-3 * maxRef);
+                    pool.free(seq);
+                }
+                System.out.printf("%s: worst %s error %.3g%n", modelName, metric, worst);
+                assertEquals(0, pool.usedBlocks());
+            }
+        }
+    }
+}
