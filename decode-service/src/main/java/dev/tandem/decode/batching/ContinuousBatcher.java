@@ -74,6 +74,18 @@ public class ContinuousBatcher {
         this.loop = Thread.ofPlatform().name("decode-batch-loop").start(this::run);
     }
 
+    /**
+     * Makes a sequence known, so that it can be cancelled, before it can run (while its KV is in transfer);
+     * false when the worker is shutting down and takes no new work.
+     */
+    public boolean register(SequenceRequest request) {
+        if (!accepting) {
+            return false;
+        }
+        byRequestId.put(request.requestId, request);
+        return true;
+    }
+
     /** Queues a sequence; its sink hears of every token, then of the end. */
     public void submit(SequenceRequest request) {
         if (!accepting) {
@@ -217,6 +229,7 @@ public class ContinuousBatcher {
             Running sequence = it.next();
             if (sequence.request.cancelled) {
                 it.remove();
+                LOG.infof("Request %s cancelled after %d tokens; freeing its KV", sequence.request.requestId, sequence.generated);
                 end(sequence, sink -> sink.fail(Status.CANCELLED.withDescription("request cancelled").asRuntimeException()));
             }
         }
@@ -228,7 +241,8 @@ public class ContinuousBatcher {
         last.accept(sequence.request.sink);
     }
 
-    private void release(SequenceRequest request) {
+    /** Forgets a registered sequence that will not be submitted, freeing what it holds. */
+    public void release(SequenceRequest request) {
         if (request.prefilled != null) {
             pool.free(request.prefilled);
         }

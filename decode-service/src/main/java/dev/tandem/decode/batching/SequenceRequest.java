@@ -16,8 +16,8 @@ public final class SequenceRequest {
     final long submittedAtNanos = System.nanoTime();
     /** Aggregated: the prompt; null when the KV arrives prefilled. */
     final int[] prompt;
-    /** Disaggregated: the transferred KV (length = prompt tokens) and the token sampled after it. */
-    final KvSequence prefilled;
+    /** Disaggregated: the transferred KV (length = prompt tokens), once it has arrived, and the token sampled after it. */
+    volatile KvSequence prefilled;
     final int firstToken;
     volatile boolean cancelled;
 
@@ -36,9 +36,18 @@ public final class SequenceRequest {
         return new SequenceRequest(requestId, sampling, seed, sink, prompt, null, -1);
     }
 
-    public static SequenceRequest prefilled(String requestId, KvSequence kv, int firstToken, SamplingParams sampling,
-            long seed, TokenSink sink) {
-        return new SequenceRequest(requestId, sampling, seed, sink, null, kv, firstToken);
+    /** A sequence whose KV is still to be transferred: {@link #transferred} hands it over. */
+    public static SequenceRequest awaitingKv(String requestId, int firstToken, SamplingParams sampling, long seed,
+            TokenSink sink) {
+        return new SequenceRequest(requestId, sampling, seed, sink, null, null, firstToken);
+    }
+
+    public void transferred(KvSequence kv) {
+        this.prefilled = kv;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
     }
 
     public String requestId() {

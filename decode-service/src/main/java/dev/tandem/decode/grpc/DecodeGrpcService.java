@@ -50,13 +50,20 @@ public class DecodeGrpcService implements DecodeWorker {
                 start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
                 return;
             }
+            SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), request.getFirstTokenId(),
+                    sampling, seed, sink);
+            if (!batcher.register(sequence)) {
+                emitter.fail(Status.UNAVAILABLE.withDescription("decode worker is shutting down").asRuntimeException());
+                return;
+            }
             transfers.execute(Context.current().wrap(() -> {
                 try {
                     KvPuller.Pulled pulled = puller.pull(request.getRequestId(), request.getKvSource());
+                    sequence.transferred(pulled.sequence());
                     sink.transferred(pulled.bytes(), pulled.micros());
-                    start(SequenceRequest.prefilled(request.getRequestId(), pulled.sequence(), request.getFirstTokenId(),
-                            sampling, seed, sink), emitter);
+                    start(sequence, emitter);
                 } catch (RuntimeException e) {
+                    batcher.release(sequence);
                     emitter.fail(e);
                 }
             }));
@@ -68,7 +75,7 @@ public class DecodeGrpcService implements DecodeWorker {
         if (emitter.isCancelled()) {
             sequence.cancel(); // the caller left while the KV was in flight: the batcher frees it
         }
-        batcher.submit(sequence);
+        batcher.submit(sequence); // a cancelled sequence is dropped there, its KV freed
     }
 
     @PreDestroy

@@ -16,12 +16,15 @@ import dev.tandem.frontend.generation.TextStream;
 import dev.tandem.frontend.model.ServedModel;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.openai.SseEvents;
+import dev.tandem.frontend.openai.StreamChunk;
 import dev.tandem.frontend.openai.Usage;
+import dev.tandem.model.telemetry.RequestIds;
 import io.smallrye.mutiny.Multi;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * Runs a prepared request and writes the answer: an SSE stream of chunks ending in {@code data: [DONE]}, or one
- * JSON body. Either way the body is produced by one stream, so the HTTP status is decided by its first item or
+ * JSON body, written as they are (OpenAI's framing, not Quarkus' SSE writer's). Either way the body is produced by one stream, so the HTTP status is decided by its first item or
  * its failure (a 503 when no worker answers) and a client that goes away cancels the work on the workers.
  */
 @ApplicationScoped
@@ -39,20 +42,30 @@ public class CompletionResponder {
         this.sse = sse;
     }
 
-    RestMulti<String> respond(PreparedRequest request, ResponseShape shape) {
+    RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http) {
         String id = shape.newId();
         long created = System.currentTimeMillis() / 1000;
         Multi<TextDelta> deltas = TextStream.of(
                 generation.generate(request.requestId(), request.promptTokens(), request.sampling()),
-                model.tokenizer(), request.stop());
+                model.tokenizer(), request.stop())
+                // a client that goes away stops the work on the workers at once; the HTTP layer only notices
+                // when it next fails to write
+                .onSubscription().invoke(subscription -> http.addEndHandler(ended -> {
+                    if (ended.failed()) {
+                        LOG.infof("Client of request %s disconnected; cancelling it", request.requestId());
+                        subscription.cancel();
+                    }
+                }));
         if (!request.stream()) {
             Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all)))
                     .toMulti();
-            return RestMulti.fromMultiData(body).encodeAsJsonArray(false)
-                    .header("Content-Type", "application/json").build();
+            return RestMulti.fromMultiData(body.map(WireText::new)).encodeAsJsonArray(false)
+                    .header("Content-Type", "application/json").header(RequestIds.HEADER, request.requestId()).build();
         }
-        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas)).encodeAsJsonArray(false)
-                .header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache").build();
+        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas).map(WireText::new))
+                .encodeAsJsonArray(false)
+                .header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache")
+                .header(RequestIds.HEADER, request.requestId()).build();
     }
 
     private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<TextDelta> all) {
@@ -67,7 +80,7 @@ public class CompletionResponder {
             Multi<TextDelta> deltas) {
         AtomicBoolean started = new AtomicBoolean();
         Multi<String> chunks = deltas.onItem().transformToIterable(delta -> {
-            List<Object> out = new ArrayList<>(4);
+            List<StreamChunk> out = new ArrayList<>(4);
             // the opening chunk waits for the first token, so a request no worker takes still gets its 503
             if (started.compareAndSet(false, true) && shape.opening(id, created, request.model()) != null) {
                 out.add(shape.opening(id, created, request.model()));
@@ -77,7 +90,10 @@ public class CompletionResponder {
             }
             if (delta.finished()) {
                 out.add(shape.finish(id, created, request.model(), delta.finishReason()));
-                if (request.includeUsage()) {
+            }
+            if (request.includeUsage()) {
+                out.replaceAll(StreamChunk::withNullUsage);
+                if (delta.finished()) {
                     out.add(shape.usage(id, created, request.model(), usage(request, delta.completionTokens())));
                 }
             }

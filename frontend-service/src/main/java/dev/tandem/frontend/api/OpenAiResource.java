@@ -15,6 +15,7 @@ import dev.tandem.frontend.openai.ChatCompletionRequest;
 import dev.tandem.frontend.openai.CompletionRequest;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.openai.RequestValidator;
+import io.vertx.ext.web.RoutingContext;
 
 /** OpenAI's generation endpoints: validate, render and tokenize here, then hand over to the workers. */
 @Path("/v1")
@@ -32,16 +33,18 @@ public class OpenAiResource {
 
     @POST
     @Path("/chat/completions")
-    public RestMulti<String> chatCompletions(ChatCompletionRequest body, @Context ContainerRequestContext http) {
+    public RestMulti<WireText> chatCompletions(ChatCompletionRequest body, @Context ContainerRequestContext http,
+            @Context RoutingContext routing) {
         var options = RequestValidator.validate(required(body));
-        return responder.respond(preparer.chat(requestId(http), options, body.messages()), ResponseShape.CHAT);
+        return responder.respond(preparer.chat(requestId(http), options, body.messages()), ResponseShape.CHAT, routing);
     }
 
     @POST
     @Path("/completions")
-    public RestMulti<String> completions(CompletionRequest body, @Context ContainerRequestContext http) {
+    public RestMulti<WireText> completions(CompletionRequest body, @Context ContainerRequestContext http,
+            @Context RoutingContext routing) {
         var options = RequestValidator.validate(required(body));
-        return responder.respond(preparer.completion(requestId(http), options, body.prompt()), ResponseShape.COMPLETION);
+        return responder.respond(preparer.completion(requestId(http), options, body.prompt()), ResponseShape.COMPLETION, routing);
     }
 
     private static <T> T required(T body) {

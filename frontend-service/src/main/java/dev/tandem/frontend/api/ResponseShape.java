@@ -5,6 +5,7 @@ import dev.tandem.frontend.openai.ChatCompletionResponse;
 import dev.tandem.frontend.openai.CompletionChunk;
 import dev.tandem.frontend.openai.CompletionResponse;
 import dev.tandem.frontend.openai.ResponseIds;
+import dev.tandem.frontend.openai.StreamChunk;
 import dev.tandem.frontend.openai.Usage;
 
 /** Where chat completions and text completions differ on the wire; everything else they share. */
@@ -17,22 +18,22 @@ enum ResponseShape {
         }
 
         @Override
-        Object opening(String id, long created, String model) {
+        StreamChunk opening(String id, long created, String model) {
             return ChatCompletionChunk.role(id, created, model);
         }
 
         @Override
-        Object content(String id, long created, String model, String text) {
+        StreamChunk content(String id, long created, String model, String text) {
             return ChatCompletionChunk.content(id, created, model, text);
         }
 
         @Override
-        Object finish(String id, long created, String model, String reason) {
+        StreamChunk finish(String id, long created, String model, String reason) {
             return ChatCompletionChunk.finish(id, created, model, reason);
         }
 
         @Override
-        Object usage(String id, long created, String model, Usage usage) {
+        StreamChunk usage(String id, long created, String model, Usage usage) {
             return ChatCompletionChunk.usage(id, created, model, usage);
         }
 
@@ -49,22 +50,22 @@ enum ResponseShape {
         }
 
         @Override
-        Object opening(String id, long created, String model) {
+        StreamChunk opening(String id, long created, String model) {
             return null; // text completions have no role chunk
         }
 
         @Override
-        Object content(String id, long created, String model, String text) {
+        StreamChunk content(String id, long created, String model, String text) {
             return CompletionChunk.text(id, created, model, text);
         }
 
         @Override
-        Object finish(String id, long created, String model, String reason) {
+        StreamChunk finish(String id, long created, String model, String reason) {
             return CompletionChunk.finish(id, created, model, reason);
         }
 
         @Override
-        Object usage(String id, long created, String model, Usage usage) {
+        StreamChunk usage(String id, long created, String model, Usage usage) {
             return CompletionChunk.usage(id, created, model, usage);
         }
 
@@ -76,13 +77,13 @@ enum ResponseShape {
 
     abstract String newId();
 
-    abstract Object opening(String id, long created, String model);
+    abstract StreamChunk opening(String id, long created, String model);
 
-    abstract Object content(String id, long created, String model, String text);
+    abstract StreamChunk content(String id, long created, String model, String text);
 
-    abstract Object finish(String id, long created, String model, String reason);
+    abstract StreamChunk finish(String id, long created, String model, String reason);
 
-    abstract Object usage(String id, long created, String model, Usage usage);
+    abstract StreamChunk usage(String id, long created, String model, Usage usage);
 
     abstract Object whole(String id, long created, String model, String text, String reason, Usage usage);
 }

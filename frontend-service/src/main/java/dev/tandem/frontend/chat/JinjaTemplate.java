@@ -50,8 +50,10 @@ final class JinjaTemplate {
     /** Thread-safe: the parsed tree is only read; each call gets its own interpreter. */
     String render(Map<String, Object> bindings) {
         failOnFatal(parseErrors);
+        // A copy of the global context per render, as Jinjava's own render does: for-loops mutate
+        // sets inherited from the parent context, which races when renders share it.
         JinjavaInterpreter interpreter = new JinjavaInterpreter(
-                jinjava, new Context(jinjava.getGlobalContext(), bindings), jinjava.getGlobalConfig());
+                jinjava, new Context(jinjava.getGlobalContextCopy(), bindings), jinjava.getGlobalConfig());
         JinjavaInterpreter.pushCurrent(interpreter);
         try {
             String output = interpreter.render(root, true);

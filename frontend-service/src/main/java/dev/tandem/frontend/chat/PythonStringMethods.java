@@ -4,6 +4,7 @@ import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import jinjava.javax.el.ELContext;
 import jinjava.javax.el.ELResolver;
 
@@ -36,11 +37,13 @@ final class PythonStringMethods extends ELResolver {
             case "rstrip" -> rstrip(text, charsArg(args));
             case "startswith" -> args.length == 1 && args[0] != null ? text.startsWith(args[0].toString()) : null;
             case "endswith" -> args.length == 1 && args[0] != null ? text.endsWith(args[0].toString()) : null;
-            case "upper" -> args.length == 0 ? text.toUpperCase() : null;
-            case "lower" -> args.length == 0 ? text.toLowerCase() : null;
+            case "upper" -> args.length == 0 ? text.toUpperCase(Locale.ROOT) : null;
+            case "lower" -> args.length == 0 ? text.toLowerCase(Locale.ROOT) : null;
             case "capitalize" -> args.length == 0 ? capitalize(text) : null;
             case "title" -> args.length == 0 ? title(text) : null;
-            case "split" -> args.length == 0 || args[0] == null ? splitOnWhitespace(text) : split(text, args[0].toString());
+            case "split" -> args.length == 0 || args[0] == null
+                    ? splitOnWhitespace(text)
+                    : split(text, args[0].toString());
             default -> null;
         };
     }
@@ -75,7 +78,9 @@ final class PythonStringMethods extends ELResolver {
     }
 
     private static String capitalize(String text) {
-        return text.isEmpty() ? text : text.substring(0, 1).toUpperCase() + text.substring(1).toLowerCase();
+        return text.isEmpty()
+                ? text
+                : text.substring(0, 1).toUpperCase(Locale.ROOT) + text.substring(1).toLowerCase(Locale.ROOT);
     }
 
     /** Upper-cases the first letter of each run of letters and lower-cases the rest, like str.title. */

@@ -116,6 +116,8 @@ public class GenerationService {
                 .onItem().invoke(() -> streaming.set(true))
                 .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason()))
                 .onTermination().invoke(worker::requestEnded)
+                // said explicitly as well: the worker's gRPC server does not always see a stream cancelled
+                .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(error -> !streaming.get() && WorkerErrors.isUnreachable(error)).recoverWithMulti(error -> {
                     worker.markUnreachable();
                     return decode(request, candidates, index + 1, trace);

@@ -32,7 +32,9 @@ final class GrpcCalls {
 
             @Override
             public void onError(Throwable error) {
-                emitter.fail(error);
+                if (!emitter.isCancelled()) { // else it is the echo of our own cancel
+                    emitter.fail(error);
+                }
             }
 
             @Override

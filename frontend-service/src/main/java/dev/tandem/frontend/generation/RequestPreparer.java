@@ -25,22 +25,16 @@ public class RequestPreparer {
 
     public RequestPreparer(ServedModel model) {
         this.model = model;
-        Tokenizer tokenizer = model.tokenizer();
-        this.chatTemplate = new ChatTemplate(tokenizer.chatTemplate(), text(tokenizer, tokenizer.bosId()),
-                text(tokenizer, tokenizer.eosId()));
-    }
-
-    private static String text(Tokenizer tokenizer, java.util.OptionalInt id) {
-        return id.isPresent() ? tokenizer.tokenText(id.getAsInt()) : "";
+        this.chatTemplate = ChatTemplate.of(model.tokenizer());
     }
 
     public PreparedRequest chat(String requestId, GenerationOptions options, List<ChatMessage> messages) {
         checkModel(options);
         String rendered = chatTemplate.render(messages, true);
         // A template that writes BOS itself must not get a second one from the tokenizer.
-        String bos = text(model.tokenizer(), model.tokenizer().bosId());
-        boolean addSpecial = bos.isEmpty() || !rendered.startsWith(bos);
-        return prepare(requestId, options, model.tokenizer().encode(rendered, addSpecial, true), "messages");
+        Tokenizer tokenizer = model.tokenizer();
+        boolean addSpecial = tokenizer.bosText().isEmpty() || !rendered.startsWith(tokenizer.bosText());
+        return prepare(requestId, options, tokenizer.encode(rendered, addSpecial, true), "messages");
     }
 
     public PreparedRequest completion(String requestId, GenerationOptions options, String prompt) {

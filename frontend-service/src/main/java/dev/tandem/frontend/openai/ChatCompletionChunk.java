@@ -19,7 +19,7 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "object", "created", "model", "choices", "usage"})
 public record ChatCompletionChunk(String id, long created, String model, List<Choice> choices,
-        Optional<Usage> usage) {
+        Optional<Usage> usage) implements StreamChunk {
 
     @RegisterForReflection
     @JsonPropertyOrder({"index", "delta", "logprobs", "finish_reason"})
@@ -29,7 +29,7 @@ public record ChatCompletionChunk(String id, long created, String model, List<Ch
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
 
         /** We do not compute logprobs; OpenAI sends an explicit null then. */
-        @JsonProperty("logprobs")
+        @JsonProperty(value = "logprobs", access = JsonProperty.Access.READ_ONLY)
         @JsonInclude(JsonInclude.Include.ALWAYS)
         public Object logprobs() {
             return null;
@@ -42,7 +42,7 @@ public record ChatCompletionChunk(String id, long created, String model, List<Ch
     public record Delta(String role, String content) {
     }
 
-    @JsonProperty("object")
+    @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
     public String object() {
         return "chat.completion.chunk";
     }
@@ -66,6 +66,7 @@ public record ChatCompletionChunk(String id, long created, String model, List<Ch
     }
 
     /** This chunk with {@code "usage":null}, for every chunk but the last when {@code include_usage} is set. */
+    @Override
     public ChatCompletionChunk withNullUsage() {
         return new ChatCompletionChunk(id, created, model, choices, Optional.empty());
     }

@@ -20,7 +20,7 @@ public record ChatCompletionResponse(String id, long created, String model, List
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
 
         /** We do not compute logprobs; OpenAI sends an explicit null then. */
-        @JsonProperty("logprobs")
+        @JsonProperty(value = "logprobs", access = JsonProperty.Access.READ_ONLY)
         @JsonInclude(JsonInclude.Include.ALWAYS)
         public Object logprobs() {
             return null;
@@ -32,7 +32,7 @@ public record ChatCompletionResponse(String id, long created, String model, List
     public record Message(String role, String content) {
     }
 
-    @JsonProperty("object")
+    @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
     public String object() {
         return "chat.completion";
     }

@@ -15,9 +15,9 @@ import java.util.Optional;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"id", "object", "created", "model", "choices", "usage"})
 public record CompletionChunk(String id, long created, String model, List<CompletionResponse.Choice> choices,
-        Optional<Usage> usage) {
+        Optional<Usage> usage) implements StreamChunk {
 
-    @JsonProperty("object")
+    @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
     public String object() {
         return "text_completion";
     }
@@ -36,6 +36,7 @@ public record CompletionChunk(String id, long created, String model, List<Comple
     }
 
     /** This chunk with {@code "usage":null}, for every chunk but the last when {@code include_usage} is set. */
+    @Override
     public CompletionChunk withNullUsage() {
         return new CompletionChunk(id, created, model, choices, Optional.empty());
     }

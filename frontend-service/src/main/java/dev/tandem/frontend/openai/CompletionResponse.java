@@ -21,14 +21,14 @@ public record CompletionResponse(String id, long created, String model, List<Cho
             @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
 
         /** We do not compute logprobs; OpenAI sends an explicit null then. */
-        @JsonProperty("logprobs")
+        @JsonProperty(value = "logprobs", access = JsonProperty.Access.READ_ONLY)
         @JsonInclude(JsonInclude.Include.ALWAYS)
         public Object logprobs() {
             return null;
         }
     }
 
-    @JsonProperty("object")
+    @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
     public String object() {
         return "text_completion";
     }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * Turns Jackson's failures to read a request body into 400s a client can act on: the JSON path of
@@ -19,6 +18,10 @@ final class JsonBodyErrors {
     }
 
     static OpenAiException toBadRequest(JacksonException error) {
+        // A syntax error inside a nested value reaches us wrapped, with the path where it happened.
+        if (error.getCause() instanceof StreamReadException malformed) {
+            return malformedJson(malformed);
+        }
         return switch (error) {
             case InvalidFieldException invalid -> OpenAiException.badRequest(path(invalid),
                     "Invalid value for '" + path(invalid) + "': " + invalid.getOriginalMessage());
@@ -26,8 +29,7 @@ final class JsonBodyErrors {
                     OpenAiException.badRequest(null, "The request body must be a JSON object");
             case MismatchedInputException mismatch -> OpenAiException.badRequest(path(mismatch),
                     "Invalid type for '" + path(mismatch) + "': expected " + jsonType(mismatch.getTargetType()));
-            case StreamReadException malformed ->
-                    OpenAiException.badRequest(null, "Could not parse the JSON body of the request" + at(malformed));
+            case StreamReadException malformed -> malformedJson(malformed);
             case JsonMappingException mapping when !mapping.getPath().isEmpty() ->
                     OpenAiException.badRequest(path(mapping), "Invalid value for '" + path(mapping) + "'");
             default -> OpenAiException.badRequest(null, "Could not read the JSON body of the request");
@@ -49,7 +51,7 @@ final class JsonBodyErrors {
 
     private static String jsonType(Class<?> javaType) {
         if (javaType == null) {
-            return "another type";
+            return "a value of another type";
         }
         if (javaType == String.class || javaType == Character.class || javaType == char.class) {
             return "a string";
@@ -67,16 +69,14 @@ final class JsonBodyErrors {
         if (javaType.isArray() || Collection.class.isAssignableFrom(javaType)) {
             return "an array";
         }
-        if (Map.class.isAssignableFrom(javaType) || javaType.isRecord()) {
-            return "an object";
-        }
-        return "another type";
+        return "an object";
     }
 
-    private static String at(StreamReadException error) {
+    private static OpenAiException malformedJson(StreamReadException error) {
         JsonLocation location = error.getLocation();
-        return location == null || location.getLineNr() < 1
-                ? ""
-                : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+        return OpenAiException.badRequest(null, "Could not parse the JSON body of the request"
+                + (location == null || location.getLineNr() < 1
+                        ? ""
+                        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")"));
     }
 }

@@ -16,12 +16,12 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonPropertyOrder({"id", "object", "created", "owned_by", "context_window"})
 public record ModelCard(String id, long created, @JsonProperty("context_window") Integer contextWindow) {
 
-    @JsonProperty("object")
+    @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
     public String object() {
         return "model";
     }
 
-    @JsonProperty("owned_by")
+    @JsonProperty(value = "owned_by", access = JsonProperty.Access.READ_ONLY)
     public String ownedBy() {
         return "tandem";
     }

@@ -10,7 +10,7 @@ import java.util.List;
 @JsonPropertyOrder({"object", "data"})
 public record ModelList(List<ModelCard> data) {
 
-    @JsonProperty("object")
+    @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
     public String object() {
         return "list";
     }

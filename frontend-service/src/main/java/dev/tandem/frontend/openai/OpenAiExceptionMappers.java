@@ -72,12 +72,13 @@ public class OpenAiExceptionMappers {
             return respond(JsonBodyErrors.toBadRequest(unreadableBody));
         }
         int status = error.getResponse().getStatus();
+        Response.StatusType known = Response.Status.fromStatusCode(status);
+        String reason = known == null ? "Request failed with status " + status : known.getReasonPhrase();
         if (status >= 500) {
-            return unexpected(error);
+            LOG.error("Request failed with status " + status, error);
+            return respond(new OpenAiException(status, OpenAiException.SERVER_ERROR, null, null, reason));
         }
-        Response.StatusType reason = Response.Status.fromStatusCode(status);
-        return respond(clientError(status,
-                reason == null ? "Request failed with status " + status : reason.getReasonPhrase()));
+        return respond(clientError(status, reason));
     }
 
     @ServerExceptionMapper

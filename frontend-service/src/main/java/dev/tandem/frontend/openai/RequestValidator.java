@@ -14,7 +14,7 @@ import java.util.Set;
  */
 public final class RequestValidator {
 
-    static final int MAX_STOP_STRINGS = 32;
+    private static final int MAX_STOP_STRINGS = 32;
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
 
     private RequestValidator() {
@@ -49,10 +49,12 @@ public final class RequestValidator {
         if (request.n() != null && request.n() != 1) {
             throw OpenAiException.badRequest("n", "Only n=1 is supported: n > 1 is not supported yet");
         }
+        boolean includeUsage = stream && request.streamOptions() != null
+                && Boolean.TRUE.equals(request.streamOptions().includeUsage());
         return new GenerationOptions(
                 request.model(),
                 stream,
-                stream && request.streamOptions() != null && Boolean.TRUE.equals(request.streamOptions().includeUsage()),
+                includeUsage,
                 maxTokens,
                 temperature(request.temperature()),
                 topP(request.topP()),
@@ -107,7 +109,8 @@ public final class RequestValidator {
             return 1.0f;
         }
         if (!(temperature >= 0 && temperature <= 2)) {
-            throw OpenAiException.badRequest("temperature", "'temperature' must be between 0 and 2, got " + temperature);
+            throw OpenAiException.badRequest("temperature",
+                    "'temperature' must be between 0 and 2, got " + temperature);
         }
         return temperature.floatValue();
     }

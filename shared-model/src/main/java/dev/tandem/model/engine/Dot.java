@@ -30,6 +30,34 @@ final class Dot {
         return VECTOR ? VectorDot.dot(w, byteOffset, x, xOff, n) : scalar(w, byteOffset, x, xOff, n);
     }
 
+    /**
+     * out[j] = w · xj for four activation vectors at once (offset 0 each). Per batch element the
+     * result is bit-identical to {@link #dot(float[], int, float[], int, int)}, so how sequences are
+     * grouped into batches never changes their logits.
+     */
+    static void dot4(float[] w, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out) {
+        if (VECTOR) {
+            VectorDot.dot4(w, x0, x1, x2, x3, n, out);
+        } else {
+            out[0] = scalar(w, 0, x0, 0, n);
+            out[1] = scalar(w, 0, x1, 0, n);
+            out[2] = scalar(w, 0, x2, 0, n);
+            out[3] = scalar(w, 0, x3, 0, n);
+        }
+    }
+
+    /** {@link #dot4(float[], float[], float[], float[], float[], int, float[])} with the row in a segment. */
+    static void dot4(MemorySegment w, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out) {
+        if (VECTOR) {
+            VectorDot.dot4(w, byteOffset, x0, x1, x2, x3, n, out);
+        } else {
+            out[0] = scalar(w, byteOffset, x0, 0, n);
+            out[1] = scalar(w, byteOffset, x1, 0, n);
+            out[2] = scalar(w, byteOffset, x2, 0, n);
+            out[3] = scalar(w, byteOffset, x3, 0, n);
+        }
+    }
+
     static float scalar(float[] a, int aOff, float[] b, int bOff, int n) {
         float sum = 0f;
         for (int i = 0; i < n; i++) {

@@ -23,9 +23,18 @@ public final class F32Matrix extends FloatMatrix {
 
     @Override
     public void multiply(int rowStart, int rowEnd, float[][] x, float[][] out, int batch, float[] scratch) {
+        float[] four = new float[4];
         for (int r = rowStart; r < rowEnd; r++) {
             long offset = (long) r * cols * Float.BYTES;
-            for (int b = 0; b < batch; b++) {
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) {
+                Dot.dot4(data, offset, x[b], x[b + 1], x[b + 2], x[b + 3], cols, four);
+                out[b][r] = four[0];
+                out[b + 1][r] = four[1];
+                out[b + 2][r] = four[2];
+                out[b + 3][r] = four[3];
+            }
+            for (; b < batch; b++) {
                 out[b][r] = Dot.dot(data, offset, x[b], 0, cols);
             }
         }

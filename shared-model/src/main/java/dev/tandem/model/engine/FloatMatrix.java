@@ -52,9 +52,19 @@ public abstract sealed class FloatMatrix permits F32Matrix, F16Matrix, BF16Matri
      * @param scratch a float[cols] the caller owns (one per thread), for decoded rows
      */
     public void multiply(int rowStart, int rowEnd, float[][] x, float[][] out, int batch, float[] scratch) {
+        float[] four = new float[4];
         for (int r = rowStart; r < rowEnd; r++) {
             row(r, scratch);
-            for (int b = 0; b < batch; b++) {
+            int b = 0;
+            // Four activations per pass over the decoded row, then the remainder one by one.
+            for (; b + 4 <= batch; b += 4) {
+                Dot.dot4(scratch, x[b], x[b + 1], x[b + 2], x[b + 3], cols, four);
+                out[b][r] = four[0];
+                out[b + 1][r] = four[1];
+                out[b + 2][r] = four[2];
+                out[b + 3][r] = four[3];
+            }
+            for (; b < batch; b++) {
                 out[b][r] = Dot.dot(scratch, 0, x[b], 0, cols);
             }
         }

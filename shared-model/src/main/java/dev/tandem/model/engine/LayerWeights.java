@@ -1,11 +1,17 @@
 package dev.tandem.model.engine;
 
-/** The weights of one transformer block. Norm weights are small, so they are copied to float[]. */
+/**
+ * The weights of one transformer block. Norm weights and biases are small, so they are copied to
+ * float[]; the Q/K/V biases are null for Llama and present for Qwen2.
+ */
 public record LayerWeights(
         float[] attnNorm,
         FloatMatrix wq,
         FloatMatrix wk,
         FloatMatrix wv,
+        float[] bq,
+        float[] bk,
+        float[] bv,
         FloatMatrix wo,
         float[] ffnNorm,
         FloatMatrix ffnGate,

@@ -27,6 +27,14 @@ public final class LlamaEngine implements AutoCloseable {
     private final LlamaForward forward;
 
     public LlamaEngine(LoadedModel model, KvBlockPool pool, int threads) {
+        this(model, pool, threads, KvPrecision.F32);
+    }
+
+    /**
+     * @param precision {@link KvPrecision#F32} (default, exact) or {@link KvPrecision#F16_ROUNDED}
+     *                  to reproduce llama.cpp's default F16 KV cache numerically
+     */
+    public LlamaEngine(LoadedModel model, KvBlockPool pool, int threads, KvPrecision precision) {
         if (model.weights() == null) {
             throw new IllegalArgumentException("model " + model.config().name() + " was loaded without weights");
         }
@@ -38,7 +46,7 @@ public final class LlamaEngine implements AutoCloseable {
         }
         this.pool = pool;
         this.parallel = new Parallel(Math.max(1, threads));
-        this.forward = new LlamaForward(cfg, model.weights(), pool, parallel);
+        this.forward = new LlamaForward(cfg, model.weights(), pool, parallel, precision);
     }
 
     public LoadedModel model() {

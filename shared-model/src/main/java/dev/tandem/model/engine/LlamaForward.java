@@ -1,11 +1,12 @@
 package dev.tandem.model.engine;
 
 import dev.tandem.model.kv.KvBlockPool;
+import java.util.Arrays;
 
 /**
- * The Llama forward pass over a batch of (sequence, position, token) entries: RMSNorm, Q/K/V
- * projections, RoPE, paged-KV attention with grouped KV heads, SiLU-gated FFN, final norm and
- * output projection.
+ * The Llama-family forward pass (llama; qwen2 adds Q/K/V biases and NeoX RoPE) over a batch of
+ * (sequence, position, token) entries: RMSNorm, Q/K/V projections, RoPE, paged-KV attention with
+ * grouped KV heads, SiLU-gated FFN, final norm and output projection.
  *
  * <p>One code path serves prompt processing (entries of one sequence at consecutive positions)
  * and batched decoding (one entry per sequence): every layer first writes the K/V of all entries,
@@ -14,7 +15,10 @@ import dev.tandem.model.kv.KvBlockPool;
  */
 final class LlamaForward {
 
-    /** One forward's inputs: for entry i, {@code tokens[i]} at {@code positions[i]} of the sequence whose block table is {@code blockTables[i]}. */
+    /**
+     * One forward's inputs: entry i is {@code tokens[i]} at {@code positions[i]} of the sequence
+     * whose block table is {@code blockTables[i]}.
+     */
     record Batch(int[] tokens, int[] positions, int[][] blockTables, boolean[] wantLogits) {
         int size() {
             return tokens.length;
@@ -27,14 +31,17 @@ final class LlamaForward {
     private final Parallel parallel;
     private final Rope rope;
     private final float attentionScale;
+    /** Round K/V (and Q and attention weights where multiplied with them) to half precision. */
+    private final boolean halfKv;
 
-    LlamaForward(ModelConfig cfg, LlamaWeights w, KvBlockPool pool, Parallel parallel) {
+    LlamaForward(ModelConfig cfg, LlamaWeights w, KvBlockPool pool, Parallel parallel, KvPrecision precision) {
         this.cfg = cfg;
         this.w = w;
         this.pool = pool;
         this.parallel = parallel;
-        this.rope = new Rope(cfg.headDim(), cfg.ropeTheta(), w.ropeFreqScale(), w.ropeFreqFactors());
+        this.rope = new Rope(w.ropeStyle(), cfg.headDim(), cfg.ropeTheta(), w.ropeFreqScale(), w.ropeFreqFactors());
         this.attentionScale = (float) (1.0 / Math.sqrt(cfg.headDim()));
+        this.halfKv = precision == KvPrecision.F16_ROUNDED;
     }
 
     /** Runs the batch; returns logits for entries with {@code wantLogits}, null for the others. */
@@ -70,6 +77,9 @@ final class LlamaForward {
             }
             matmul(n, xb, new FloatMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][][] {q, k, v});
             for (int i = 0; i < n; i++) {
+                addBias(q[i], lw.bq());
+                addBias(k[i], lw.bk());
+                addBias(v[i], lw.bv());
                 rope.rotate(q[i], cfg.numHeads(), cfg.headDim(), cos[i], sin[i]);
                 rope.rotate(k[i], cfg.numKvHeads(), cfg.headDim(), cos[i], sin[i]);
                 storeKv(l, batch, i, k[i], v[i]);
@@ -143,9 +153,11 @@ final class LlamaForward {
         });
     }
 
-    static final String EXP = System.getProperty("tandem.exp", "");
     private void storeKv(int layer, Batch batch, int i, float[] key, float[] value) {
-        if (EXP.contains("kv16")) { for (int j = 0; j < key.length; j++) { key[j] = Float.float16ToFloat(Float.floatToFloat16(key[j])); value[j] = Float.float16ToFloat(Float.floatToFloat16(value[j])); } }
+        if (halfKv) {
+            roundToHalf(key, 0, key.length);
+            roundToHalf(value, 0, value.length);
+        }
         int pos = batch.positions()[i];
         int block = batch.blockTables()[i][pos / pool.blockSize()];
         int offset = (pos % pool.blockSize()) * cfg.kvDim();
@@ -178,9 +190,17 @@ final class LlamaForward {
                 int len = batch.positions()[i] + 1;
                 int[] blocks = batch.blockTables()[i];
                 float max = Float.NEGATIVE_INFINITY;
+                float[] query = q[i];
+                int queryOff = qOff;
+                if (halfKv) {
+                    // ggml multiplies F16 K with Q converted to F16.
+                    query = Arrays.copyOfRange(query, qOff, qOff + headDim);
+                    roundToHalf(query, 0, headDim);
+                    queryOff = 0;
+                }
                 for (int t = 0; t < len; t++) {
                     float[] keys = pool.keys(layer, blocks[t / blockSize]);
-                    float score = Dot.dot(q[i], qOff, keys, (t % blockSize) * kvDim + kvOff, headDim) * attentionScale;
+                    float score = Dot.dot(query, queryOff, keys, (t % blockSize) * kvDim + kvOff, headDim) * attentionScale;
                     scores[t] = score;
                     max = Math.max(max, score);
                 }
@@ -192,10 +212,14 @@ final class LlamaForward {
                 }
                 float inv = (float) (1.0 / sum);
                 float[] out = att[i];
-                java.util.Arrays.fill(out, qOff, qOff + headDim, 0f);
+                Arrays.fill(out, qOff, qOff + headDim, 0f);
                 for (int t = 0; t < len; t++) {
                     float[] values = pool.values(layer, blocks[t / blockSize]);
                     float p = scores[t] * inv;
+                    if (halfKv) {
+                        // ...and F16 V with the attention weights converted to F16.
+                        p = Float.float16ToFloat(Float.floatToFloat16(p));
+                    }
                     int vOff = (t % blockSize) * kvDim + kvOff;
                     for (int d = 0; d < headDim; d++) {
                         out[qOff + d] += p * values[vOff + d];
@@ -215,6 +239,18 @@ final class LlamaForward {
         float scale = 1.0f / (float) Math.sqrt(mean + eps);
         for (int i = 0; i < x.length; i++) {
             out[i] = (x[i] * scale) * weight[i];
+        }
+    }
+
+    private static void roundToHalf(float[] x, int from, int to) {
+        for (int i = from; i < to; i++) {
+            x[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
+        }
+    }
+
+    private static void addBias(float[] x, float[] bias) {
+        if (bias != null) {
+            add(x, bias);
         }
     }
 

@@ -18,28 +18,31 @@ public final class LlamaWeights implements AutoCloseable {
     private final List<LayerWeights> layers;
     private final float[] outputNorm;
     private final FloatMatrix output;
+    private final RopeStyle ropeStyle;
     private final float ropeFreqScale;
     private final float[] ropeFreqFactors;
     private final AutoCloseable resource;
 
     /**
      * @param output          the output projection; the token embedding itself when embeddings are tied
+     * @param ropeStyle       which dimensions RoPE pairs up (adjacent for llama, halves for qwen2)
      * @param ropeFreqScale   position scale for linear RoPE scaling (1 = none)
      * @param ropeFreqFactors per-pair frequency divisors (Llama 3.1 {@code rope_freqs}), or null
      * @param resource        closed by {@link #close()} (the mapped file), or null
      */
     public LlamaWeights(FloatMatrix tokenEmbedding, List<LayerWeights> layers, float[] outputNorm, FloatMatrix output,
-                        float ropeFreqScale, float[] ropeFreqFactors, AutoCloseable resource) {
+                        RopeStyle ropeStyle, float ropeFreqScale, float[] ropeFreqFactors, AutoCloseable resource) {
         this.tokenEmbedding = tokenEmbedding;
         this.layers = List.copyOf(layers);
         this.outputNorm = outputNorm;
         this.output = output;
+        this.ropeStyle = ropeStyle;
         this.ropeFreqScale = ropeFreqScale;
         this.ropeFreqFactors = ropeFreqFactors;
         this.resource = resource;
     }
 
-    /** Views the tensors of a llama GGUF, checking every name, type and shape against the config. */
+    /** Views the tensors of a llama/qwen2 GGUF, checking every name, type and shape against the config. */
     public static LlamaWeights fromGguf(GgufFile file, ModelConfig cfg) {
         TensorLookup t = new TensorLookup(file);
         int dim = cfg.dim();
@@ -55,6 +58,9 @@ public final class LlamaWeights implements AutoCloseable {
                     t.matrix(p + "attn_q.weight", qDim, dim),
                     t.matrix(p + "attn_k.weight", kvDim, dim),
                     t.matrix(p + "attn_v.weight", kvDim, dim),
+                    t.optionalVector(p + "attn_q.bias", qDim),
+                    t.optionalVector(p + "attn_k.bias", kvDim),
+                    t.optionalVector(p + "attn_v.bias", kvDim),
                     t.matrix(p + "attn_output.weight", dim, qDim),
                     t.vector(p + "ffn_norm.weight", dim),
                     t.matrix(p + "ffn_gate.weight", ff, dim),
@@ -69,7 +75,8 @@ public final class LlamaWeights implements AutoCloseable {
         float[] freqFactors = file.tensor("rope_freqs.weight").isPresent()
                 ? t.vector("rope_freqs.weight", cfg.headDim() / 2)
                 : null;
-        return new LlamaWeights(embedding, layers, outputNorm, output, ropeFreqScale(file.metadata(), cfg),
+        return new LlamaWeights(embedding, layers, outputNorm, output, RopeStyle.of(cfg.architecture()),
+                ropeFreqScale(file.metadata(), cfg),
                 freqFactors, file);
     }
 
@@ -109,6 +116,10 @@ public final class LlamaWeights implements AutoCloseable {
         return output == tokenEmbedding;
     }
 
+    public RopeStyle ropeStyle() {
+        return ropeStyle;
+    }
+
     public float ropeFreqScale() {
         return ropeFreqScale;
     }
@@ -145,6 +156,10 @@ public final class LlamaWeights implements AutoCloseable {
                         + ", expected [" + cols + ", " + rows + "]");
             }
             return FloatMatrix.of(name, info.type(), file.tensorData(info), rows, cols);
+        }
+
+        float[] optionalVector(String name, int length) {
+            return file.tensor(name).isPresent() ? vector(name, length) : null;
         }
 
         float[] vector(String name, int length) {

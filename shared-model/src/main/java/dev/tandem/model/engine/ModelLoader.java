@@ -48,8 +48,8 @@ public final class ModelLoader {
     /** Builds the model from an open file; with weights, the returned model owns (closes) the file. */
     public static LoadedModel fromGguf(GgufFile file, boolean withWeights) {
         String arch = file.metadata().getString("general.architecture").orElse("(none)");
-        if (!arch.equals("llama")) {
-            throw new UnsupportedModelException("model architecture '" + arch + "' is not supported (only llama)");
+        if (!RopeStyle.supports(arch)) {
+            throw new UnsupportedModelException("model architecture '" + arch + "' is not supported (llama, qwen2)");
         }
         Tokenizer tokenizer = Tokenizers.fromGguf(file);
         int vocabFallback = file.tensor("token_embd.weight").map(t -> (int) t.dim(1)).orElse(tokenizer.vocabSize());
@@ -57,7 +57,7 @@ public final class ModelLoader {
         int ropeDims = file.metadata().getInt(arch + ".rope.dimension_count", config.headDim());
         if (ropeDims != config.headDim()) {
             throw new UnsupportedModelException("rope.dimension_count " + ropeDims + " != head dim " + config.headDim()
-                    + " (partial rotary embeddings are not supported for llama)");
+                    + " (partial rotary embeddings are not supported)");
         }
         if (config.vocabSize() != tokenizer.vocabSize()) {
             throw new UnsupportedModelException("vocab size " + config.vocabSize() + " does not match the tokenizer's "

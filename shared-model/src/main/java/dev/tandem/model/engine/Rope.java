@@ -1,19 +1,22 @@
 package dev.tandem.model.engine;
 
 /**
- * Rotary position embedding in ggml's "normal" mode: adjacent pairs (x[2i], x[2i+1]) are rotated
- * by pos·base^(-2i/n). llama.cpp's converter permutes the Q/K rows of HF Llama weights so that this,
- * not the NeoX half-split rotation, is right for llama GGUFs. The angle is built up in float the
- * way ggml_rope_cache_init does, to stay within rounding of the reference.
+ * Rotary position embedding: pair i of each head is rotated by pos·base^(-2i/n). In ggml's
+ * "normal" mode (llama) pair i is (x[2i], x[2i+1]): llama.cpp's converter permutes the Q/K rows of
+ * HF Llama weights so that this, not the NeoX half-split rotation, is right for llama GGUFs. In
+ * NeoX mode (qwen2) pair i is (x[i], x[i + n/2]). The angle is built up in float the way
+ * ggml_rope_cache_init does, to stay within rounding of the reference.
  */
 final class Rope {
 
     private final int pairs;
+    private final RopeStyle style;
     private final float thetaScale;
     private final float freqScale;
     private final float[] freqFactors;
 
-    Rope(int ropeDims, float freqBase, float freqScale, float[] freqFactors) {
+    Rope(RopeStyle style, int ropeDims, float freqBase, float freqScale, float[] freqFactors) {
+        this.style = style;
         this.pairs = ropeDims / 2;
         this.thetaScale = (float) Math.pow(freqBase, -2.0f / ropeDims);
         this.freqScale = freqScale;
@@ -40,12 +43,15 @@ final class Rope {
     void rotate(float[] x, int heads, int headDim, float[] cos, float[] sin) {
         for (int h = 0; h < heads; h++) {
             int base = h * headDim;
+            // The two elements of pair i: adjacent (normal) or half a rotation width apart (NeoX).
+            int stride = style == RopeStyle.NEOX ? pairs : 1;
             for (int i = 0; i < pairs; i++) {
-                int j = base + 2 * i;
-                float x0 = x[j];
-                float x1 = x[j + 1];
-                x[j] = x0 * cos[i] - x1 * sin[i];
-                x[j + 1] = x0 * sin[i] + x1 * cos[i];
+                int j0 = style == RopeStyle.NEOX ? base + i : base + 2 * i;
+                int j1 = j0 + stride;
+                float x0 = x[j0];
+                float x1 = x[j1];
+                x[j0] = x0 * cos[i] - x1 * sin[i];
+                x[j1] = x0 * sin[i] + x1 * cos[i];
             }
         }
     }

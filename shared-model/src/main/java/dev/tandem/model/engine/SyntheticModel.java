@@ -107,6 +107,7 @@ public final class SyntheticModel {
                     matrix(rng, dim, dim, 1 / Math.sqrt(dim)),
                     matrix(rng, kvDim, dim, 1 / Math.sqrt(dim)),
                     matrix(rng, kvDim, dim, 1 / Math.sqrt(dim)),
+                    null, null, null,
                     matrix(rng, dim, dim, 1 / Math.sqrt(dim)),
                     norm(rng, dim),
                     matrix(rng, ff, dim, 1 / Math.sqrt(dim)),
@@ -115,7 +116,7 @@ public final class SyntheticModel {
         }
         float[] outputNorm = norm(rng, dim);
         FloatMatrix output = matrix(rng, cfg.vocabSize(), dim, 1 / Math.sqrt(dim));
-        return new LlamaWeights(embedding, layers, outputNorm, output, 1f, null, null);
+        return new LlamaWeights(embedding, layers, outputNorm, output, RopeStyle.NORMAL, 1f, null, null);
     }
 
     private static FloatMatrix matrix(Gaussian rng, int rows, int cols, double scale) {

@@ -73,8 +73,8 @@ final class GgufReader {
     int count(String what, int minBytesEach) throws GgufFormatException {
         long n = i64(what);
         if (n < 0 || n > Integer.MAX_VALUE - 8 || n * (long) minBytesEach > remaining()) {
-            throw new GgufFormatException("implausible " + what + " " + Long.toUnsignedString(n)
-                    + " at offset " + (position - 8) + " (only " + remaining() + " bytes remain)");
+            throw new GgufFormatException("truncated or corrupt file: " + what + " " + Long.toUnsignedString(n)
+                    + " at offset " + (position - 8) + " needs more than the " + remaining() + " bytes that remain");
         }
         return (int) n;
     }

@@ -8,7 +8,8 @@ import java.util.Arrays;
  * tokens whatever it is batched with, and even when step 0 is sampled by the prefill worker and
  * the rest by a decode worker in another process.
  *
- * <p>Order: temperature, top-k, top-p, min-p, renormalise, draw.
+ * <p>Order: temperature, top-k, top-p, min-p, renormalise, draw. Only the tokens that can survive
+ * the filters are sorted, so a 128k vocabulary does not cost a full sort per token.
  */
 public final class Sampler {
 
@@ -21,28 +22,40 @@ public final class Sampler {
             return argmax(logits);
         }
         int n = logits.length;
-        // Softmax of logits / T (relative to the max, so no overflow).
-        float max = Float.NEGATIVE_INFINITY;
-        for (float l : logits) {
-            max = Math.max(max, l);
-        }
+        double u = uniform(seed, step);
+
+        // Unnormalised softmax of logits / T, relative to the max so nothing overflows.
+        int top = argmax(logits);
         double invT = 1.0 / p.temperature();
         double[] prob = new double[n];
+        double all = 0;
         for (int i = 0; i < n; i++) {
-            prob[i] = Math.exp((logits[i] - max) * invT);
+            prob[i] = Math.exp((logits[i] - logits[top]) * invT);
+            all += prob[i];
+        }
+        boolean topK = p.topK() > 0 && p.topK() < n;
+        boolean topP = p.topP() > 0f && p.topP() < 1f;
+        boolean minP = p.minP() > 0f;
+        if (!topK && !topP && !minP) {
+            // No filter: draw over the whole distribution, no sorting needed.
+            return draw(prob, null, n, u * all);
         }
 
-        // Candidates sorted by probability, highest first (ties: lower id first, deterministic).
-        int[] order = sortedByProbability(prob);
-        int keep = n;
-        if (p.topK() > 0 && p.topK() < keep) {
-            keep = p.topK();
-        }
-        if (p.topP() > 0f && p.topP() < 1f) {
-            double total = 0;
-            for (int i = 0; i < keep; i++) {
-                total += prob[order[i]];
+        // The candidates, highest probability first (ties: lower id first).
+        int[] order;
+        double total; // mass the top-p fraction refers to: after top-k
+        if (topK) {
+            order = sortedAbove(prob, kthLargest(prob, p.topK()), p.topK());
+            total = 0;
+            for (int id : order) {
+                total += prob[id];
             }
+        } else {
+            total = all;
+            order = topP ? nucleusCandidates(prob, p.topP() * all) : sortedAbove(prob, p.minP() * prob[top], n);
+        }
+        int keep = order.length;
+        if (topP) {
             double cumulative = 0;
             for (int i = 0; i < keep; i++) {
                 cumulative += prob[order[i]];
@@ -52,27 +65,133 @@ public final class Sampler {
                 }
             }
         }
-        if (p.minP() > 0f) {
-            double threshold = p.minP() * prob[order[0]];
+        if (minP) {
+            // prob[top] is 1 (it is the max) and always the first candidate.
+            double threshold = p.minP() * prob[top];
             int k = 1;
             while (k < keep && prob[order[k]] >= threshold) {
                 k++;
             }
             keep = k;
         }
-        double total = 0;
+        double mass = 0;
         for (int i = 0; i < keep; i++) {
-            total += prob[order[i]];
+            mass += prob[order[i]];
         }
-        double u = uniform(seed, step) * total;
+        return draw(prob, order, keep, u * mass);
+    }
+
+    /** The first token (in {@code order}, or id order when null) at which the cumulative mass passes {@code target}. */
+    private static int draw(double[] prob, int[] order, int count, double target) {
         double cumulative = 0;
-        for (int i = 0; i < keep; i++) {
-            cumulative += prob[order[i]];
-            if (u < cumulative) {
-                return order[i];
+        int last = 0;
+        for (int i = 0; i < count; i++) {
+            int id = order == null ? i : order[i];
+            if (prob[id] == 0) {
+                continue;
+            }
+            cumulative += prob[id];
+            last = id;
+            if (target < cumulative) {
+                return id;
             }
         }
-        return order[keep - 1];
+        return last;
+    }
+
+    /**
+     * Candidates that certainly contain the top-p nucleus: tokens above a threshold that is
+     * lowered until they hold the required mass (the nucleus is a prefix of the sorted order, so
+     * it lies inside any prefix that already reaches its mass).
+     */
+    private static int[] nucleusCandidates(double[] prob, double mass) {
+        for (double threshold = 1e-3; threshold > 1e-30; threshold *= 1e-3) {
+            double sum = 0;
+            for (double v : prob) {
+                if (v >= threshold) {
+                    sum += v;
+                }
+            }
+            if (sum >= mass) {
+                return sortedAbove(prob, threshold, prob.length);
+            }
+        }
+        return sortedAbove(prob, 0, prob.length);
+    }
+
+    /** The k-th largest probability (k ≥ 1). */
+    private static double kthLargest(double[] prob, int k) {
+        // A size-k min-heap of the largest values seen.
+        double[] heap = new double[k];
+        int size = 0;
+        for (double v : prob) {
+            if (size < k) {
+                heap[size] = v;
+                siftUp(heap, size++);
+            } else if (v > heap[0]) {
+                heap[0] = v;
+                siftDown(heap, k);
+            }
+        }
+        return heap[0];
+    }
+
+    private static void siftUp(double[] h, int i) {
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (h[parent] <= h[i]) {
+                return;
+            }
+            double t = h[parent];
+            h[parent] = h[i];
+            h[i] = t;
+            i = parent;
+        }
+    }
+
+    private static void siftDown(double[] h, int size) {
+        int i = 0;
+        while (true) {
+            int l = 2 * i + 1;
+            int r = l + 1;
+            int min = i;
+            if (l < size && h[l] < h[min]) {
+                min = l;
+            }
+            if (r < size && h[r] < h[min]) {
+                min = r;
+            }
+            if (min == i) {
+                return;
+            }
+            double t = h[min];
+            h[min] = h[i];
+            h[i] = t;
+            i = min;
+        }
+    }
+
+    /**
+     * Ids with probability ≥ threshold, highest first (ties: lower id first), at most {@code limit}.
+     * Sorts packed longs (probability bits, id) rather than boxed indices.
+     */
+    private static int[] sortedAbove(double[] prob, double threshold, int limit) {
+        long[] keys = new long[prob.length];
+        int count = 0;
+        for (int i = 0; i < prob.length; i++) {
+            if (prob[i] >= threshold && prob[i] > 0) {
+                // Positive doubles order like their bit patterns; 63 bits do not fit beside an id,
+                // so use the float's 31 bits (ties within float precision then fall back to the id).
+                long bits = Float.floatToRawIntBits((float) prob[i]) & 0x7FFFFFFFL;
+                keys[count++] = ((0x7FFFFFFFL - bits) << 32) | i;
+            }
+        }
+        Arrays.sort(keys, 0, count);
+        int[] order = new int[Math.min(count, limit)];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
     }
 
     /** Index of the largest logit, the lowest index on ties. */
@@ -84,26 +203,6 @@ public final class Sampler {
             }
         }
         return best;
-    }
-
-    /**
-     * Token ids ordered by probability, highest first. Sorts packed longs (probability bits, id)
-     * instead of boxed indices: fast enough for 128k vocabularies on every step.
-     */
-    private static int[] sortedByProbability(double[] prob) {
-        int n = prob.length;
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            // Non-negative floats order like their bit patterns; invert so ascending sort = descending prob.
-            long bits = Float.floatToRawIntBits((float) prob[i]) & 0x7FFFFFFFL;
-            keys[i] = ((0x7FFFFFFFL - bits) << 32) | i;
-        }
-        Arrays.sort(keys);
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = (int) keys[i];
-        }
-        return order;
     }
 
     /** A uniform double in [0, 1) that depends only on (seed, step): SplitMix64 of both. */

@@ -17,8 +17,9 @@ public final class Tokenizers {
         Vocabulary vocab = Vocabulary.fromMetadata(metadata);
         return switch (vocab.model()) {
             case "llama" -> new SpmTokenizer(vocab);
+            case "gpt2" -> new BpeTokenizer(vocab);
             default -> throw new UnsupportedTokenizerException(
-                    "tokenizer model " + vocab.model() + " not supported yet (only llama/SentencePiece)");
+                    "tokenizer model " + vocab.model() + " not supported yet (llama/SentencePiece and gpt2/byte-level BPE are)");
         };
     }
 }

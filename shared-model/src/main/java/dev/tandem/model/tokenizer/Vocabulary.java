@@ -22,6 +22,9 @@ public final class Vocabulary {
             "<end_of_turn>", "<|endoftext|>", "<|end_of_text|>", "<EOT>", "_<EOT>", "<｜end▁of▁sentence｜>");
 
     private final String model;
+    private final String pre;
+    /** BPE merge ranks by "left right" (byte-level vocabularies only). */
+    private final Map<String, Integer> mergeRanks;
     private final String[] tokens;
     private final float[] scores;
     private final TokenType[] types;
@@ -56,11 +59,20 @@ public final class Vocabulary {
         for (int i = 0; i < n; i++) {
             idByText.put(tokens[i], i);
         }
+        this.pre = md.getString("tokenizer.ggml.pre").filter(p -> !p.isEmpty()).orElse("default");
+        String[] merges = md.getStringArray("tokenizer.ggml.merges").orElse(new String[0]);
+        this.mergeRanks = new HashMap<>(merges.length * 2);
+        for (int i = 0; i < merges.length; i++) {
+            mergeRanks.putIfAbsent(merges[i], i);
+        }
         boolean spm = model.equals("llama");
         this.bos = validId(md, "tokenizer.ggml.bos_token_id", spm ? OptionalInt.of(1) : OptionalInt.empty());
         this.eos = validId(md, "tokenizer.ggml.eos_token_id", spm ? OptionalInt.of(2) : OptionalInt.empty());
         this.unk = validId(md, "tokenizer.ggml.unknown_token_id", spm ? OptionalInt.of(0) : OptionalInt.empty());
-        this.addBos = md.getBoolean("tokenizer.ggml.add_bos_token", spm) && bos.isPresent();
+        // llama.cpp's defaults: SentencePiece adds BOS, so do the Llama 3 and Tekken BPE vocabularies.
+        boolean bosByDefault = spm || List.of("llama3", "llama-v3", "llama-bpe", "falcon3", "falcon-h1", "pixtral",
+                "midm-2.0", "lfm2", "tekken").contains(pre);
+        this.addBos = md.getBoolean("tokenizer.ggml.add_bos_token", bosByDefault) && bos.isPresent();
         this.addEos = md.getBoolean("tokenizer.ggml.add_eos_token", false) && eos.isPresent();
         this.addSpacePrefix = md.getBoolean("tokenizer.ggml.add_space_prefix", spm);
         this.chatTemplate = md.getString("tokenizer.chat_template");
@@ -98,6 +110,17 @@ public final class Vocabulary {
             return OptionalInt.empty();
         }
         return id;
+    }
+
+    /** {@code tokenizer.ggml.pre}, "default" when absent. */
+    public String pre() {
+        return pre;
+    }
+
+    /** Rank of the BPE merge of {@code left} and {@code right} (lower merges first), or -1. */
+    public int mergeRank(String left, String right) {
+        Integer rank = mergeRanks.get(left + " " + right);
+        return rank == null ? -1 : rank;
     }
 
     /** {@code tokenizer.ggml.model}: "llama" (SentencePiece), "gpt2" (byte-level BPE), ... */

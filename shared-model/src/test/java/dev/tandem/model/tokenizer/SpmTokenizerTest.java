@@ -26,11 +26,13 @@ class SpmTokenizerTest {
         }
     }
 
-    @Test
-    void llamaSpmVocabVectors() throws IOException {
-        Tokenizer tok = load("vocab/ggml-vocab-llama-spm.gguf");
-        String inp = Files.readString(SharedData.file("vocab/ggml-vocab-llama-spm.gguf.inp"), StandardCharsets.UTF_8);
-        List<String> lines = Files.readAllLines(SharedData.file("vocab/ggml-vocab-llama-spm.gguf.out"), StandardCharsets.UTF_8);
+    @ParameterizedTest
+    @ValueSource(strings = {"llama-spm", "phi-3"})
+    void spmVocabVectors(String name) throws IOException {
+        String vocab = "vocab/ggml-vocab-" + name + ".gguf";
+        Tokenizer tok = load(vocab);
+        String inp = Files.readString(SharedData.file(vocab + ".inp"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(SharedData.file(vocab + ".out"), StandardCharsets.UTF_8);
         String[] cases = inp.split("\n__ggml_vocab_test__\n", -1);
         List<String> failures = new ArrayList<>();
         int checked = 0;

@@ -1,0 +1,313 @@
+package dev.tandem.frontend.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tandem.protocol.grpc.InfoRequest;
+import dev.tandem.protocol.grpc.WorkerGrpc;
+import dev.tandem.protocol.grpc.WorkerInfo;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+
+/**
+ * Frontend, prefill and decode as separate processes on free loopback ports, serving stories260K over real
+ * gRPC, checked against llama.cpp's greedy continuation. One prefill and one decode worker are shared by a
+ * disaggregated frontend and an aggregated one (decode worker only).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TandemClusterIT {
+
+    private static final String MODEL_FILE = "stories260K.gguf";
+    private static final String MODEL = "stories260K";
+    private static final String PROMPT = "Once upon a time";
+    private static final Duration STARTUP = Duration.ofSeconds(90);
+
+    private static final List<ServiceProcess> processes = new ArrayList<>();
+    private static Golden golden;
+    private static ServiceProcess prefill;
+    private static ServiceProcess decode;
+    private static OpenAiClient disagg;
+    private static OpenAiClient agg;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        var shared = Golden.sharedDir();
+        Assumptions.assumeTrue(shared.isPresent(), "../shared not found: skipping the end-to-end suite");
+        golden = Golden.load(shared.get(), MODEL_FILE);
+        Map<String, String> model = Map.of("TANDEM_MODEL", golden.model().toString());
+        prefill = start("prefill-1", "prefill-service", model);
+        decode = start("decode-1", "decode-service", model);
+        prefill.awaitHealthy(STARTUP);
+        decode.awaitHealthy(STARTUP);
+        ServiceProcess disaggFrontend = start("frontend-disagg", "frontend-service", Map.of(
+                "TANDEM_MODEL", golden.model().toString(),
+                "TANDEM_PREFILL_WORKERS", prefill.address(),
+                "TANDEM_DECODE_WORKERS", decode.address()));
+        ServiceProcess aggFrontend = start("frontend-agg", "frontend-service", Map.of(
+                "TANDEM_MODEL", golden.model().toString(),
+                "TANDEM_DECODE_WORKERS", decode.address()));
+        disagg = new OpenAiClient(disaggFrontend.awaitHealthy(STARTUP));
+        agg = new OpenAiClient(aggFrontend.awaitHealthy(STARTUP));
+    }
+
+    private static ServiceProcess start(String name, String module, Map<String, String> env) {
+        ServiceProcess process = ServiceProcess.start(name, module, env);
+        processes.add(process);
+        return process;
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        processes.reversed().forEach(ServiceProcess::close);
+        processes.forEach(process -> assertFalse(process.isAlive(), process.name + " is still running"));
+    }
+
+    private static String completion(String prompt, int maxTokens, boolean stream, String extra) {
+        return "{\"model\":\"" + MODEL + "\",\"prompt\":" + quote(prompt) + ",\"max_tokens\":" + maxTokens
+                + ",\"temperature\":0,\"stream\":" + stream + extra + "}";
+    }
+
+    private static String chat(String content, int maxTokens, boolean stream, String extra) {
+        return "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":" + quote(content)
+                + "}],\"max_tokens\":" + maxTokens + ",\"temperature\":0,\"stream\":" + stream + extra + "}";
+    }
+
+    private static String quote(String text) {
+        return OpenAiClient.JSON.valueToTree(text).toString();
+    }
+
+    @Test
+    @Order(1)
+    void completionEqualsTheGreedyReference() {
+        OpenAiClient.Reply reply = disagg.post("/v1/completions", completion(PROMPT, 24, false, ""), "e2e-req-1");
+        assertEquals(200, reply.status(), reply.body().toString());
+        assertEquals("e2e-req-1", reply.raw().headers().firstValue("x-request-id").orElse(null));
+        JsonNode choice = reply.body().path("choices").path(0);
+        assertEquals(golden.greedyText(PROMPT, 24), choice.path("text").asText());
+        assertTrue(choice.path("text").asText().startsWith(", there was a little girl named Lily"));
+        assertEquals("length", choice.path("finish_reason").asText());
+        assertTrue(reply.body().path("id").asText().startsWith("cmpl-"));
+        JsonNode usage = reply.body().path("usage");
+        assertEquals(golden.promptTokenCount(PROMPT), usage.path("prompt_tokens").asInt());
+        assertEquals(24, usage.path("completion_tokens").asInt());
+        assertEquals(golden.promptTokenCount(PROMPT) + 24, usage.path("total_tokens").asInt());
+    }
+
+    @Test
+    @Order(2)
+    void chatEqualsTheGreedyReference() {
+        OpenAiClient.Reply reply = disagg.post("/v1/chat/completions", chat(PROMPT, 24, false, ""));
+        assertEquals(200, reply.status(), reply.body().toString());
+        assertTrue(reply.body().path("id").asText().startsWith("chatcmpl-"));
+        JsonNode message = reply.body().path("choices").path(0).path("message");
+        assertEquals("assistant", message.path("role").asText());
+        assertEquals(golden.greedyText(PROMPT, 24), message.path("content").asText());
+        assertEquals(24, reply.body().path("usage").path("completion_tokens").asInt());
+    }
+
+    @Test
+    @Order(3)
+    void streamedChatEqualsTheGreedyReferenceAndEndsWithUsageAndDone() {
+        OpenAiClient.Stream stream = disagg.stream("/v1/chat/completions",
+                chat(PROMPT, 24, true, ",\"stream_options\":{\"include_usage\":true}"));
+        assertEquals(200, stream.status());
+        assertEquals("[DONE]", stream.events().getLast());
+        assertEquals(golden.greedyText(PROMPT, 24), stream.text());
+        List<JsonNode> chunks = stream.chunks();
+        assertEquals("assistant", chunks.getFirst().path("choices").path(0).path("delta").path("role").asText());
+        JsonNode usageChunk = chunks.getLast();
+        assertEquals(0, usageChunk.path("choices").size());
+        assertEquals(24, usageChunk.path("usage").path("completion_tokens").asInt());
+        assertEquals(golden.promptTokenCount(PROMPT), usageChunk.path("usage").path("prompt_tokens").asInt());
+        assertEquals("length", chunks.get(chunks.size() - 2).path("choices").path(0).path("finish_reason").asText());
+    }
+
+    @Test
+    @Order(4)
+    void streamedCompletionEqualsTheGreedyReference() {
+        OpenAiClient.Stream stream = agg.stream("/v1/completions", completion(PROMPT, 24, true, ""));
+        assertEquals(200, stream.status());
+        assertEquals(golden.greedyText(PROMPT, 24), stream.text());
+        assertEquals("[DONE]", stream.events().getLast());
+    }
+
+    @Test
+    @Order(5)
+    void aggregatedAndDisaggregatedGiveTheSameTokens() {
+        for (String prompt : List.of(PROMPT, "Lily wanted a big red ball, but her mom said no.")) {
+            String greedy = completion(prompt, 40, false, "");
+            assertEquals(text(agg.post("/v1/completions", greedy)), text(disagg.post("/v1/completions", greedy)));
+        }
+        // sampled, seeded: one random sequence across the prefill/decode split
+        String sampled = "{\"model\":\"" + MODEL + "\",\"prompt\":\"" + PROMPT
+                + "\",\"max_tokens\":40,\"temperature\":0.9,\"top_p\":0.95,\"seed\":1234}";
+        String aggText = text(agg.post("/v1/completions", sampled));
+        assertEquals(aggText, text(disagg.post("/v1/completions", sampled)));
+        assertEquals(aggText, text(agg.post("/v1/completions", sampled)));
+    }
+
+    private static String text(OpenAiClient.Reply reply) {
+        assertEquals(200, reply.status(), reply.body().toString());
+        return reply.body().path("choices").path(0).path("text").asText();
+    }
+
+    @Test
+    @Order(6)
+    void eightConcurrentStreamsAllFinishCorrectly() throws Exception {
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            for (OpenAiClient frontend : List.of(disagg, agg)) {
+                List<CompletableFuture<OpenAiClient.Stream>> streams = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    streams.add(CompletableFuture.supplyAsync(
+                            () -> frontend.stream("/v1/chat/completions", chat(PROMPT, 24, true, "")), clients));
+                }
+                for (CompletableFuture<OpenAiClient.Stream> stream : streams) {
+                    OpenAiClient.Stream result = stream.get(60, TimeUnit.SECONDS);
+                    assertEquals(200, result.status());
+                    assertEquals(golden.greedyText(PROMPT, 24), result.text());
+                    assertEquals("[DONE]", result.events().getLast());
+                }
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        awaitWorkersIdle();
+    }
+
+    @Test
+    @Order(7)
+    void stopStringsEndTheTextAndFreeTheSequence() {
+        OpenAiClient.Reply reply = disagg.post("/v1/completions", completion(PROMPT, 24, false, ",\"stop\":[\"Lily\"]"));
+        assertEquals(200, reply.status(), reply.body().toString());
+        assertEquals(", there was a little girl named ", reply.body().path("choices").path(0).path("text").asText());
+        assertEquals("stop", reply.body().path("choices").path(0).path("finish_reason").asText());
+        awaitWorkersIdle();
+    }
+
+    @Test
+    @Order(8)
+    void clientThatDisconnectsMidStreamLeavesNoKvAllocated() {
+        for (OpenAiClient frontend : List.of(disagg, agg)) {
+            int read = frontend.streamThenDisconnect("/v1/completions",
+                    completion(PROMPT, 480, true, ",\"ignore_eos\":true"), 3);
+            assertEquals(3, read);
+            awaitWorkersIdle();
+        }
+    }
+
+    @Test
+    @Order(9)
+    void badRequestsGetOpenAiErrors() {
+        OpenAiClient.Reply tooLong = disagg.post("/v1/completions", completion(PROMPT, 600, false, ""));
+        assertEquals(400, tooLong.status());
+        assertTrue(tooLong.body().path("error").path("message").asText().contains("context length"), tooLong.body().toString());
+        OpenAiClient.Reply malformed = disagg.post("/v1/chat/completions", "{\"model\":");
+        assertEquals(400, malformed.status());
+        assertEquals("invalid_request_error", malformed.body().path("error").path("type").asText());
+        OpenAiClient.Reply unknownModel = disagg.post("/v1/completions", completion(PROMPT, 4, false, "")
+                .replace(MODEL, "gpt-5"));
+        assertEquals(400, unknownModel.status());
+        assertEquals("model", unknownModel.body().path("error").path("param").asText());
+    }
+
+    @Test
+    @Order(10)
+    void modelsAreListed() {
+        OpenAiClient.Reply models = disagg.get("/v1/models");
+        assertEquals(200, models.status());
+        assertEquals(MODEL, models.body().path("data").path(0).path("id").asText());
+        assertEquals(512, models.body().path("data").path(0).path("context_window").asInt());
+    }
+
+    @Test
+    @Order(11)
+    void twoPrefillAndTwoDecodeWorkersShareTheLoad() throws Exception {
+        Map<String, String> model = Map.of("TANDEM_MODEL", golden.model().toString());
+        ServiceProcess prefill2 = start("prefill-2", "prefill-service", model).awaitHealthy(STARTUP);
+        ServiceProcess decode2 = start("decode-2", "decode-service", model).awaitHealthy(STARTUP);
+        OpenAiClient frontend = new OpenAiClient(start("frontend-2x2", "frontend-service", Map.of(
+                "TANDEM_MODEL", golden.model().toString(),
+                "TANDEM_PREFILL_WORKERS", prefill.address() + "," + prefill2.address(),
+                "TANDEM_DECODE_WORKERS", decode.address() + "," + decode2.address())).awaitHealthy(STARTUP));
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<CompletableFuture<OpenAiClient.Stream>> streams = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                streams.add(CompletableFuture.supplyAsync(
+                        () -> frontend.stream("/v1/completions", completion(PROMPT, 24, true, "")), clients));
+            }
+            for (CompletableFuture<OpenAiClient.Stream> stream : streams) {
+                assertEquals(golden.greedyText(PROMPT, 24), stream.get(60, TimeUnit.SECONDS).text());
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        // a prefill worker going away: the frontend routes around it
+        prefill2.close();
+        for (int i = 0; i < 4; i++) {
+            assertEquals(golden.greedyText(PROMPT, 24), text(frontend.post("/v1/completions", completion(PROMPT, 24, false, ""))));
+        }
+    }
+
+    @Test
+    @Order(100)
+    void requestToAStoppedDecodeWorkerGets503() {
+        decode.close();
+        OpenAiClient.Reply reply = agg.post("/v1/chat/completions", chat(PROMPT, 8, false, ""));
+        assertEquals(503, reply.status(), reply.body().toString());
+        assertTrue(reply.body().path("error").path("message").asText().toLowerCase().contains("worker"), reply.body().toString());
+        // a stream that cannot start is refused with a status too, not a 200 that fails later
+        OpenAiClient.Reply streamed = agg.post("/v1/chat/completions", chat(PROMPT, 8, true, ""));
+        assertEquals(503, streamed.status(), streamed.body().toString());
+        assertEquals("service_unavailable", streamed.body().path("error").path("code").asText());
+    }
+
+    /** Every live worker reports no KV in use and nothing in flight, within a few seconds. */
+    private static void awaitWorkersIdle() {
+        for (ServiceProcess worker : processes) {
+            if (worker.name.startsWith("frontend") || !worker.isAlive()) {
+                continue;
+            }
+            ManagedChannel channel = ManagedChannelBuilder.forTarget(worker.address()).usePlaintext().build();
+            try {
+                WorkerInfo info = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (System.nanoTime() < deadline) {
+                    info = WorkerGrpc.newBlockingStub(channel).info(InfoRequest.getDefaultInstance());
+                    if (info.getKvUsedBlocks() == 0 && info.getInflightRequests() == 0 && info.getPendingKvHandles() == 0) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                assertEquals(0, info.getKvUsedBlocks(), worker.name + " still holds KV: " + info);
+                assertEquals(0, info.getPendingKvHandles(), worker.name + " still holds KV handles: " + info);
+                assertEquals(0, info.getInflightRequests(), worker.name + " still has requests in flight: " + info);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+    }
+}
