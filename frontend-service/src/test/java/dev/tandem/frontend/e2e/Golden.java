@@ -18,7 +18,7 @@ import dev.tandem.model.engine.ModelLoader;
 record Golden(Path model, JsonNode cases, LoadedModel tokenizerOnly) {
 
     static Optional<Path> sharedDir() {
-        String configured = System.getProperty("tandem.shared.dir");
+        String configured = System.getProperty("shared.dir");
         Path dir = configured != null ? Path.of(configured) : ServiceProcess.projectDir().resolve("../shared");
         return Files.isDirectory(dir.resolve("models")) ? Optional.of(dir.normalize()) : Optional.empty();
     }

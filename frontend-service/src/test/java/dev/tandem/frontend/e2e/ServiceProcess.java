@@ -61,7 +61,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static Path projectDir() {
-        String dir = System.getProperty("tandem.project.dir");
+        String dir = System.getProperty("project.root.dir");
         return dir != null ? Path.of(dir) : Path.of("").toAbsolutePath().getParent();
     }
 

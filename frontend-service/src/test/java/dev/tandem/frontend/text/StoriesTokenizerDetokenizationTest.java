@@ -23,7 +23,7 @@ class StoriesTokenizerDetokenizationTest {
 
     @BeforeAll
     static void loadTokenizer() throws Exception {
-        Path model = Path.of(System.getProperty("tandem.shared.dir", "../../shared"), "models", "stories260K.gguf");
+        Path model = Path.of(System.getProperty("shared.dir", "../../shared"), "models", "stories260K.gguf");
         Assumptions.assumeTrue(Files.isRegularFile(model), model + " not found: skipping");
         try (GgufFile file = GgufFile.open(model)) {
             tokenizer = Tokenizers.fromGguf(file);

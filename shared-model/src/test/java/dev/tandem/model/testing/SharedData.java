@@ -16,7 +16,7 @@ public final class SharedData {
 
     /** The shared directory, or a skipped test when it is not there. */
     public static Path dir() {
-        String prop = System.getProperty("tandem.shared.dir");
+        String prop = System.getProperty("shared.dir");
         Path dir = prop != null && !prop.isBlank() ? Path.of(prop) : Path.of("..", "..", "shared");
         if (!Files.isDirectory(dir)) {
             // Run from the module directory without the property: the project root is one up.
