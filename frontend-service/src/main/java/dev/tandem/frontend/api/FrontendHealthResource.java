@@ -2,7 +2,9 @@ package dev.tandem.frontend.api;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -13,7 +15,6 @@ import dev.tandem.frontend.routing.WorkerDirectory;
 import dev.tandem.frontend.routing.WorkerEndpoint;
 import dev.tandem.frontend.routing.WorkerRole;
 import io.quarkus.runtime.ShutdownEvent;
-import jakarta.enterprise.event.Observes;
 
 /**
  * Dynamo's frontend probes: {@code /live} does not depend on workers; {@code /health} lists the reachable
@@ -45,7 +46,7 @@ public class FrontendHealthResource {
     @GET
     @Path("/health")
     public Response health() {
-        List<Map<String, Object>> instances = java.util.stream.Stream.of(WorkerRole.values())
+        List<Map<String, Object>> instances = Stream.of(WorkerRole.values())
                 .flatMap(role -> directory.candidates(role).stream().map(worker -> instance(role, worker)))
                 .toList();
         List<String> endpoints = instances.stream().map(i -> "dyn://dynamo." + i.get("component") + ".generate")

@@ -1,5 +1,6 @@
 package dev.tandem.frontend.generation;
 
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 import io.grpc.stub.ClientCallStreamObserver;
@@ -45,6 +46,35 @@ final class GrpcCalls {
     }
 
     static <Q, R> Uni<R> unary(Q request, BiConsumer<Q, StreamObserver<R>> call) {
-        return serverStream(request, call).toUni();
+        AtomicReference<ClientCallStreamObserver<Q>> started = new AtomicReference<>();
+        Uni<R> response = Uni.createFrom().emitter(emitter -> call.accept(request, new ClientResponseObserver<Q, R>() {
+            private R response;
+
+            @Override
+            public void beforeStart(ClientCallStreamObserver<Q> stream) {
+                started.set(stream);
+            }
+
+            @Override
+            public void onNext(R value) {
+                response = value;
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                emitter.fail(error); // ignored by a cancelled Uni
+            }
+
+            @Override
+            public void onCompleted() {
+                emitter.complete(response);
+            }
+        }));
+        return response.onCancellation().invoke(() -> {
+            ClientCallStreamObserver<Q> stream = started.get();
+            if (stream != null) {
+                stream.cancel("client went away", null);
+            }
+        });
     }
 }

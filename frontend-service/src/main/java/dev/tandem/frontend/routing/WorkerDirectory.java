@@ -3,7 +3,6 @@ package dev.tandem.frontend.routing;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -68,12 +67,6 @@ public class WorkerDirectory {
     public List<WorkerEndpoint> candidates(WorkerRole role) {
         return workers.get(role).stream().filter(WorkerEndpoint::reachable)
                 .sorted(Comparator.comparingDouble(WorkerEndpoint::load)).toList();
-    }
-
-    /** The last info any reachable worker of the role reported. */
-    public Optional<WorkerInfo> anyInfo(WorkerRole role) {
-        return workers.get(role).stream().filter(WorkerEndpoint::reachable).map(WorkerEndpoint::lastInfo)
-                .filter(info -> info != null).findFirst();
     }
 
     private void refresh() {

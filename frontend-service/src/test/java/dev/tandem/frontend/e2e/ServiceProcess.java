@@ -54,7 +54,10 @@ final class ServiceProcess implements AutoCloseable {
         builder.environment().putAll(env);
         builder.environment().put(module.equals("frontend-service") ? "DYN_HTTP_PORT" : "DYN_SYSTEM_PORT", String.valueOf(port));
         try {
-            return new ServiceProcess(name, port, builder.start(), log);
+            Process process = builder.start();
+            // even a test JVM that dies leaves no service behind
+            Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
+            return new ServiceProcess(name, port, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -271,6 +271,16 @@ class TandemClusterIT {
     }
 
     @Test
+    @Order(99)
+    void withNoPrefillWorkerLeftTheFrontendFallsBackToAggregated() {
+        prefill.close();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(golden.greedyText(PROMPT, 24), text(disagg.post("/v1/completions", completion(PROMPT, 24, false, ""))));
+        }
+        awaitWorkersIdle();
+    }
+
+    @Test
     @Order(100)
     void requestToAStoppedDecodeWorkerGets503() {
         decode.close();
