@@ -3,9 +3,10 @@
 #   scripts/launch.sh agg                        frontend + 1 decode worker that also prefills
 #   scripts/launch.sh disagg [--prefill N] [--decode M]   frontend + N prefill + M decode workers (1 + 1 by default)
 # Builds first if needed. Honours TANDEM_MODEL (a GGUF file; unset = the built-in synthetic model),
-# DYN_HTTP_PORT (frontend, default 8000), DYN_SYSTEM_PORT (first worker port, default 8081) and the logging and
-# tracing variables (DYN_LOGGING_JSONL, DYN_LOG, OTEL_*), which every service inherits. Each service's output
-# is shown and kept in logs/<service>.log. Ctrl-C stops everything.
+# DYN_HTTP_PORT (frontend, default 8000), DYN_SYSTEM_PORT (first worker's health/metrics port, default 8081),
+# TANDEM_GRPC_PORT (first worker's gRPC port, default 9081) and the logging and tracing variables
+# (DYN_LOGGING_JSONL, DYN_LOG, OTEL_*), which every service inherits. Each service's output is shown and kept
+# in logs/<service>.log. Ctrl-C stops everything.
 set -euo pipefail
 
 usage() {
@@ -52,22 +53,26 @@ if [ -n "${TANDEM_MODEL:-}" ]; then
   [ -f "$TANDEM_MODEL" ] || { echo "TANDEM_MODEL: no such file: $TANDEM_MODEL" >&2; exit 1; }
 fi
 http_port=${DYN_HTTP_PORT:-8000}
-next_port=${DYN_SYSTEM_PORT:-8081}
+next_system_port=${DYN_SYSTEM_PORT:-8081}
+next_grpc_port=${TANDEM_GRPC_PORT:-9081}
+taken=" $http_port "
 
 port_in_use() {
   (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Every worker gets its own port, never the frontend's nor one another process already listens on; the
-# port is left in $port (not echoed: a subshell would lose the counter).
+# take_port COUNTER: the next port from that counter that nobody listens on and this launch has not handed
+# out, left in $port (not echoed: a subshell would lose the counter).
 take_port() {
-  while [ "$next_port" = "$http_port" ] || port_in_use "$next_port"; do
-    next_port=$((next_port + 1))
+  local -n counter=$1
+  while [[ "$taken" == *" $counter "* ]] || port_in_use "$counter"; do
+    counter=$((counter + 1))
   done
-  port=$next_port
-  next_port=$((next_port + 1))
+  port=$counter
+  taken+="$port "
+  counter=$((counter + 1))
 }
-port_in_use "$http_port" && { echo "port $http_port is in use: set DYN_HTTP_PORT" >&2; exit 1; }
+if port_in_use "$http_port"; then echo "port $http_port is in use: set DYN_HTTP_PORT" >&2; exit 1; fi
 
 mkdir -p logs
 pids=()
@@ -109,22 +114,30 @@ wait_healthy() {
 prefill_addrs=()
 decode_addrs=()
 worker_urls=()
+# start_worker NAME MODULE ROLE-ID OTEL-NAME: a worker on its own system and gRPC ports; its gRPC address is
+# left in $grpc_address
+start_worker() {
+  take_port next_system_port
+  local system_port=$port
+  take_port next_grpc_port
+  start "$1" "$2" OTEL_SERVICE_NAME="$4" TANDEM_WORKER_ID="$3" DYN_SYSTEM_PORT="$system_port" TANDEM_GRPC_PORT="$port"
+  grpc_address="127.0.0.1:$port"
+  worker_urls+=("$1 http://127.0.0.1:$system_port $grpc_address")
+}
+
 for i in $(seq 1 "$prefill"); do
-  take_port
-  start "dynamo-worker-prefill-$i" prefill-service OTEL_SERVICE_NAME=dynamo-worker-prefill DYN_SYSTEM_PORT="$port" TANDEM_WORKER_ID="prefill-$i"
-  prefill_addrs+=("127.0.0.1:$port")
-  worker_urls+=("dynamo-worker-prefill-$i http://127.0.0.1:$port")
+  start_worker "dynamo-worker-prefill-$i" prefill-service "prefill-$i" dynamo-worker-prefill
+  prefill_addrs+=("$grpc_address")
 done
 decode_name=dynamo-worker-decode
 [ "$mode" = agg ] && decode_name=dynamo-worker-backend
 for i in $(seq 1 "$decode"); do
-  take_port
-  start "$decode_name-$i" decode-service OTEL_SERVICE_NAME="$decode_name" DYN_SYSTEM_PORT="$port" TANDEM_WORKER_ID="decode-$i"
-  decode_addrs+=("127.0.0.1:$port")
-  worker_urls+=("$decode_name-$i http://127.0.0.1:$port")
+  start_worker "$decode_name-$i" decode-service "decode-$i" "$decode_name"
+  decode_addrs+=("$grpc_address")
 done
 for entry in "${worker_urls[@]}"; do
-  wait_healthy "${entry%% *}" "${entry#* }/health"
+  read -r name url _ <<< "$entry"
+  wait_healthy "$name" "$url/health"
 done
 
 start dynamo-frontend frontend-service OTEL_SERVICE_NAME=dynamo-frontend DYN_HTTP_PORT="$http_port" \
@@ -139,7 +152,8 @@ Tandem is up ($mode: $prefill prefill, $decode decode), serving model "$model".
   OpenAI API:  http://127.0.0.1:$http_port/v1   (frontend metrics: http://127.0.0.1:$http_port/metrics)
 INFO
 for entry in "${worker_urls[@]}"; do
-  printf '  %-28s metrics: %s/metrics   health: %s/health\n' "${entry%% *}" "${entry#* }" "${entry#* }"
+  read -r name url grpc <<< "$entry"
+  printf '  %-28s metrics: %s/metrics   health: %s/health   gRPC: %s\n' "$name" "$url" "$url" "$grpc"
 done
 cat <<INFO
   Logs: $root/logs/<service>.log

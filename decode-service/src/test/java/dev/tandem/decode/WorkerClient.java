@@ -3,7 +3,6 @@ package dev.tandem.decode;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +23,8 @@ import dev.tandem.protocol.grpc.SamplingParams;
 import dev.tandem.protocol.grpc.TokenTiming;
 import dev.tandem.protocol.grpc.WorkerGrpc;
 import dev.tandem.protocol.grpc.WorkerInfo;
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -121,9 +122,13 @@ public final class WorkerClient implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** @param url the test's {@code @TestHTTPResource("/")}: it carries the real, randomly chosen port */
-    public static WorkerClient connect(URL url) {
-        return new WorkerClient(ManagedChannelBuilder.forAddress("127.0.0.1", url.getPort()).usePlaintext().build());
+    /** The worker's gRPC server port under test (its own server, beside the HTTP system port). */
+    public static int grpcPort() {
+        return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
+    }
+
+    public static WorkerClient connect() {
+        return new WorkerClient(ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build());
     }
 
     public WorkerGrpc.WorkerBlockingStub worker() {

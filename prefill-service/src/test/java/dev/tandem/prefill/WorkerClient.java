@@ -2,7 +2,6 @@ package dev.tandem.prefill;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -13,11 +12,13 @@ import dev.tandem.protocol.grpc.PrefillWorkerGrpc;
 import dev.tandem.protocol.grpc.SamplingParams;
 import dev.tandem.protocol.grpc.WorkerGrpc;
 import dev.tandem.protocol.grpc.WorkerInfo;
+import org.eclipse.microprofile.config.ConfigProvider;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 
 /**
- * A plain gRPC client of the worker under test, on the port Quarkus picked for HTTP (gRPC shares it), the way a
+ * A plain gRPC client of the worker under test, on its gRPC server's port, the way a
  * frontend or decode worker reaches it rather than through Quarkus' own client injection.
  */
 public final class WorkerClient implements AutoCloseable {
@@ -28,9 +29,13 @@ public final class WorkerClient implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** @param url the test's {@code @TestHTTPResource("/")}: it carries the real, randomly chosen port */
-    public static WorkerClient connect(URL url) {
-        return new WorkerClient(ManagedChannelBuilder.forAddress("127.0.0.1", url.getPort())
+    /** The worker's gRPC server port under test (its own server, beside the HTTP system port). */
+    public static int grpcPort() {
+        return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
+    }
+
+    public static WorkerClient connect() {
+        return new WorkerClient(ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort())
                 .usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .build());

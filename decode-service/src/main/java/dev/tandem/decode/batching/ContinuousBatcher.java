@@ -181,14 +181,26 @@ public class ContinuousBatcher {
 
     private void start(SequenceRequest request, KvSequence kv) {
         if (request.prompt == null) {
+            request.sink.started((System.nanoTime() - request.submittedAtNanos) / 1000, 0);
             running.add(new Running(request, kv, request.firstToken));
             return;
         }
         long startedAt = System.nanoTime();
-        float[] logits = engine.prefill(kv, request.prompt);
+        float[] logits;
+        try {
+            logits = engine.prefill(kv, request.prompt);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Prefill of request %s failed", request.requestId);
+            pool.free(kv);
+            byRequestId.remove(request.requestId);
+            request.sink.fail(Status.INTERNAL.withDescription("prefill failed: " + e.getMessage()).asRuntimeException());
+            return;
+        }
+        long prefillMicros = (System.nanoTime() - startedAt) / 1000;
+        request.sink.started((startedAt - request.submittedAtNanos) / 1000, prefillMicros);
         int token = sampler.sample(logits, request.sampling, request.seed, 0);
         Running sequence = new Running(request, kv, token);
-        request.sink.token(token, (System.nanoTime() - startedAt) / 1000, 1);
+        request.sink.token(token, prefillMicros, 1);
         var finished = finishRule.check(token, 1, kv.length() + 1, request.sampling);
         if (finished.isPresent()) {
             end(sequence, sink -> sink.finish(finished.get()));

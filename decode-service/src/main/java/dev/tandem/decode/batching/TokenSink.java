@@ -5,6 +5,9 @@ import dev.tandem.model.worker.FinishRule;
 /** Where a sequence's tokens go, from the batch loop's thread. */
 public interface TokenSink {
 
+    /** Before the first token: time spent waiting for a batch slot or KV blocks, and in the prompt here. */
+    void started(long queueMicros, long prefillMicros);
+
     /**
      * @param stepMicros time of the engine step (or prefill) that produced the token
      * @param batchSize sequences in that step

@@ -8,6 +8,7 @@ import jakarta.annotation.PreDestroy;
 import dev.tandem.decode.batching.ContinuousBatcher;
 import dev.tandem.decode.batching.SequenceRequest;
 import dev.tandem.decode.kv.KvPuller;
+import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.sampling.SamplingParams;
 import dev.tandem.model.worker.PromptCheck;
 import dev.tandem.model.worker.WorkerRuntime;
@@ -37,7 +38,7 @@ public class DecodeGrpcService implements DecodeWorker {
 
     @Override
     public Multi<GenerateResponse> generate(GenerateRequest request) {
-        int[] prompt = request.getPromptTokenIdsList().stream().mapToInt(Integer::intValue).toArray();
+        int[] prompt = ProtoMapping.tokens(request.getPromptTokenIdsList());
         Status invalid = PromptCheck.check(prompt, runtime.model().config());
         if (invalid != null) {
             return Multi.createFrom().failure(invalid.asRuntimeException());

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import dev.tandem.decode.batching.TokenSink;
+import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.protocol.grpc.GenerateResponse;
 import dev.tandem.protocol.grpc.Timings;
@@ -23,6 +24,11 @@ final class GrpcTokenSink implements TokenSink {
 
     void transferred(long bytes, long micros) {
         timings.setKvTransferBytes(bytes).setKvTransferUs(micros);
+    }
+
+    @Override
+    public void started(long queueMicros, long prefillMicros) {
+        timings.setQueueUs(queueMicros).setPrefillUs(prefillMicros);
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.tandem.decode.grpc;
 
 import dev.tandem.decode.batching.ContinuousBatcher;
-import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.worker.WorkerRuntime;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.CancelResponse;
@@ -25,16 +25,7 @@ public class WorkerGrpcService implements Worker {
 
     @Override
     public Uni<WorkerInfo> info(InfoRequest request) {
-        KvBlockPool pool = runtime.pool();
-        return Uni.createFrom().item(WorkerInfo.newBuilder()
-                .setWorkerId(runtime.workerId())
-                .setRole(WorkerRole.WORKER_ROLE_DECODE)
-                .setServedModelName(runtime.servedModelName())
-                .setContextLength(runtime.model().config().contextLength())
-                .setVocabSize(runtime.model().config().vocabSize())
-                .setKvBlockSize(pool.blockSize())
-                .setKvTotalBlocks(pool.totalBlocks())
-                .setKvUsedBlocks(pool.usedBlocks())
+        return Uni.createFrom().item(ProtoMapping.workerInfo(runtime, WorkerRole.WORKER_ROLE_DECODE)
                 .setInflightRequests(batcher.runningCount())
                 .setQueuedRequests(batcher.waitingCount())
                 .setMaxBatchSize(batcher.maxBatchSize())

@@ -6,7 +6,6 @@ import static dev.tandem.decode.WorkerClient.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +19,6 @@ import dev.tandem.decode.WorkerClient.Generation;
 import dev.tandem.decode.WorkerClient.Stream;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.GenerateRequest;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Sequences join and leave the running batch between steps, and batching never changes what a sequence generates. */
@@ -34,14 +32,12 @@ class ContinuousBatchingTest {
     private static final int A_TOKENS = 400;
     private static final int B_TOKENS = 20;
 
-    @TestHTTPResource("/")
-    URL url;
 
     private WorkerClient client;
 
     @BeforeEach
     void connect() {
-        client = WorkerClient.connect(url);
+        client = WorkerClient.connect();
     }
 
     @AfterEach

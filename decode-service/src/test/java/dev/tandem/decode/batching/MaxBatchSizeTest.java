@@ -6,7 +6,6 @@ import static dev.tandem.decode.WorkerClient.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import dev.tandem.decode.WorkerClient;
 import dev.tandem.decode.WorkerClient.Generation;
 import dev.tandem.decode.WorkerClient.Stream;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -34,12 +32,10 @@ class MaxBatchSizeTest {
         }
     }
 
-    @TestHTTPResource("/")
-    URL url;
 
     @Test
     void sequencesBeyondTheCapWaitForASlot() throws Exception {
-        try (WorkerClient client = WorkerClient.connect(url)) {
+        try (WorkerClient client = WorkerClient.connect()) {
             assertEquals(2, client.info().getMaxBatchSize());
             List<Stream> streams = new ArrayList<>();
             for (int i = 0; i < 5; i++) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -24,7 +23,6 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import dev.tandem.decode.WorkerClient;
@@ -34,7 +32,6 @@ import dev.tandem.decode.batching.ContinuousBatcher;
 import dev.tandem.protocol.grpc.FinishReason;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
@@ -76,14 +73,12 @@ class CancellationTest {
     };
     private final Logger batcherLog = Logger.getLogger(ContinuousBatcher.class.getName());
 
-    @TestHTTPResource("/")
-    URL url;
 
     private WorkerClient client;
 
     @BeforeEach
     void connect() {
-        client = WorkerClient.connect(url);
+        client = WorkerClient.connect();
         batcherLog.addHandler(reaped);
     }
 
@@ -112,11 +107,6 @@ class CancellationTest {
     }
 
     @Test
-    @Disabled("main-code/platform bug: with quarkus.grpc.server.use-separate-server=false, gRPC runs on the Vert.x"
-            + " HTTP server, whose Http2ServerRequest drops an RST_STREAM once the request body has ended (always, for a"
-            + " server-streaming call; eclipse-vertx/vert.x#5562), so the call is never cancelled: Generate's emitter"
-            + " never terminates, the sequence decodes to max_tokens and only then frees its KV (and its late trailers on the"
-            + " reset stream then draw a GOAWAY, see the next test)")
     void aClientThatLeavesFreesItsKv() throws InterruptedException {
         Stream stream = client.start(request("cancel-call", prompt(40, 2), greedy(LONG)));
         stream.awaitTokens(5, Duration.ofSeconds(10));
@@ -125,18 +115,13 @@ class CancellationTest {
 
         awaitReaped("cancel-call", Duration.ofSeconds(2));
         // Info on a channel of its own: the abandoned call's connection may not survive the worker's late reply.
-        try (WorkerClient other = WorkerClient.connect(url)) {
+        try (WorkerClient other = WorkerClient.connect()) {
             other.awaitInfo("the abandoned sequence's KV is freed", Duration.ofSeconds(2),
                     info -> info.getKvUsedBlocks() == 0 && info.getInflightRequests() == 0);
         }
     }
 
     @Test
-    @Disabled("main-code/platform bug: the frontend cancels a stream by cancelling its call (RST_STREAM) and sending"
-            + " Worker.Cancel on the same channel; the worker, which never saw the reset (eclipse-vertx/vert.x#5562),"
-            + " then writes the CANCELLED trailers on the reset stream, Netty answers with GOAWAY(PROTOCOL_ERROR,"
-            + " 'Request stream N is not correct for server connection'), and every other stream on the connection"
-            + " fails with INTERNAL (quarkusio/quarkus#56268)")
     void cancellingOneStreamLeavesTheOthersOnTheConnectionAlone() throws Exception {
         Stream bystander = client.start(request("bystander", prompt(40, 3), greedy(LONG)));
         Stream leaving = client.start(request("leaving", prompt(40, 4), greedy(LONG)));

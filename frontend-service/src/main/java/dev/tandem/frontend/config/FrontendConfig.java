@@ -12,13 +12,13 @@ import io.smallrye.config.WithDefault;
 public interface FrontendConfig extends ModelSettings {
 
     /**
-     * Prefill workers, {@code host:port} each ({@code TANDEM_PREFILL_WORKERS}, comma-separated). With any, the
+     * Prefill workers' gRPC endpoints, {@code host:port} each ({@code TANDEM_PREFILL_WORKERS}, comma-separated). With any, the
      * frontend serves disaggregated; without, aggregated.
      */
     Optional<List<String>> prefillWorkers();
 
-    /** Decode workers, {@code host:port} each ({@code TANDEM_DECODE_WORKERS}, comma-separated). */
-    @WithDefault("127.0.0.1:8081")
+    /** Decode workers' gRPC endpoints, {@code host:port} each ({@code TANDEM_DECODE_WORKERS}, comma-separated). */
+    @WithDefault("127.0.0.1:9081")
     List<String> decodeWorkers();
 
     Routing routing();

@@ -79,6 +79,7 @@ public class GenerationService {
         return GrpcCalls.<PrefillRequest, PrefillResponse>unary(request, (q, observer) -> inContext(trace, () -> stub.prefill(q, observer)))
                 .map(response -> new Prefilled(response, worker))
                 .onTermination().invoke(worker::requestEnded)
+                .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(WorkerErrors::isUnreachable).recoverWithUni(error -> {
                     worker.markUnreachable();
                     return prefill(request, candidates, index + 1, trace);

@@ -21,13 +21,17 @@ final class ServiceProcess implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     final String name;
+    /** HTTP: the frontend's API, a worker's system port (health, metrics). */
     final int port;
+    /** A worker's gRPC endpoint; 0 for the frontend. */
+    final int grpcPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, int grpcPort, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.grpcPort = grpcPort;
         this.process = process;
         this.log = log;
     }
@@ -38,7 +42,9 @@ final class ServiceProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: build the project first (./mvnw verify builds it)");
         }
+        boolean frontend = module.equals("frontend-service");
         int port = freePort();
+        int grpcPort = frontend ? 0 : freePort();
         Path log = project.resolve("frontend-service/target/e2e-logs/" + name + ".log");
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
@@ -52,12 +58,15 @@ final class ServiceProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         builder.environment().putAll(env);
-        builder.environment().put(module.equals("frontend-service") ? "DYN_HTTP_PORT" : "DYN_SYSTEM_PORT", String.valueOf(port));
+        builder.environment().put(frontend ? "DYN_HTTP_PORT" : "DYN_SYSTEM_PORT", String.valueOf(port));
+        if (!frontend) {
+            builder.environment().put("TANDEM_GRPC_PORT", String.valueOf(grpcPort));
+        }
         try {
             Process process = builder.start();
             // even a test JVM that dies leaves no service behind
             Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly));
-            return new ServiceProcess(name, port, process, log);
+            return new ServiceProcess(name, port, grpcPort, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -76,8 +85,9 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** A worker's gRPC endpoint, as the frontend is configured with it. */
     String address() {
-        return "127.0.0.1:" + port;
+        return "127.0.0.1:" + grpcPort;
     }
 
     String url(String path) {
@@ -106,6 +116,15 @@ final class ServiceProcess implements AutoCloseable {
             sleep(200);
         }
         throw new IllegalStateException(name + " did not become healthy in " + timeout + ": see " + log);
+    }
+
+    /** How many lines of the service's output so far contain {@code text}. */
+    long logLinesContaining(String text) {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains(text)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     boolean isAlive() {

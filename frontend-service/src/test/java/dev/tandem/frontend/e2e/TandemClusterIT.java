@@ -41,6 +41,8 @@ class TandemClusterIT {
     private static final String MODEL = "stories260K";
     private static final String PROMPT = "Once upon a time";
     private static final Duration STARTUP = Duration.ofSeconds(90);
+    /** What the decode worker logs when it drops a cancelled sequence. */
+    private static final String CANCELLED_LOG = "cancelled after";
 
     private static final List<ServiceProcess> processes = new ArrayList<>();
     private static Golden golden;
@@ -207,12 +209,19 @@ class TandemClusterIT {
 
     @Test
     @Order(8)
-    void clientThatDisconnectsMidStreamLeavesNoKvAllocated() {
+    void clientThatDisconnectsMidStreamLeavesNoKvAllocated() throws InterruptedException {
         for (OpenAiClient frontend : List.of(disagg, agg)) {
+            long cancelledBefore = decode.logLinesContaining(CANCELLED_LOG);
             int read = frontend.streamThenDisconnect("/v1/completions",
                     completion(PROMPT, 480, true, ",\"ignore_eos\":true"), 3);
             assertEquals(3, read);
             awaitWorkersIdle();
+            // the decode worker stopped the sequence mid-stream, rather than finishing its 480 tokens
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (decode.logLinesContaining(CANCELLED_LOG) == cancelledBefore && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(cancelledBefore + 1, decode.logLinesContaining(CANCELLED_LOG));
         }
     }
 

@@ -12,8 +12,8 @@ public class AdvertisedAddress {
 
     private final String value;
 
-    public AdvertisedAddress(PrefillConfig config, @ConfigProperty(name = "quarkus.http.port") int httpPort) {
-        this.value = config.advertisedAddress().orElse("127.0.0.1:" + httpPort);
+    public AdvertisedAddress(PrefillConfig config, @ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort) {
+        this.value = config.advertisedAddress().orElse("127.0.0.1:" + grpcPort);
     }
 
     public String value() {

@@ -12,6 +12,7 @@ import com.google.protobuf.UnsafeByteOperations;
 import dev.tandem.model.engine.KvCapacityException;
 import dev.tandem.model.kv.KvBlockPool;
 import dev.tandem.model.kv.KvSequence;
+import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.sampling.SamplingParams;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.model.worker.PromptCheck;
@@ -58,7 +59,7 @@ public class PrefillGrpcService implements PrefillWorker {
 
     @Override
     public Uni<PrefillResponse> prefill(PrefillRequest request) {
-        int[] prompt = request.getPromptTokenIdsList().stream().mapToInt(Integer::intValue).toArray();
+        int[] prompt = ProtoMapping.tokens(request.getPromptTokenIdsList());
         Status invalid = PromptCheck.check(prompt, runtime.model().config());
         if (invalid != null) {
             return Uni.createFrom().failure(invalid.asRuntimeException());

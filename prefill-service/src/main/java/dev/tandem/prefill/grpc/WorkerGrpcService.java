@@ -1,6 +1,6 @@
 package dev.tandem.prefill.grpc;
 
-import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.worker.WorkerRuntime;
 import dev.tandem.prefill.kv.KvHandleRegistry;
 import dev.tandem.prefill.scheduling.PrefillQueue;
@@ -28,16 +28,7 @@ public class WorkerGrpcService implements Worker {
 
     @Override
     public Uni<WorkerInfo> info(InfoRequest request) {
-        KvBlockPool pool = runtime.pool();
-        return Uni.createFrom().item(WorkerInfo.newBuilder()
-                .setWorkerId(runtime.workerId())
-                .setRole(WorkerRole.WORKER_ROLE_PREFILL)
-                .setServedModelName(runtime.servedModelName())
-                .setContextLength(runtime.model().config().contextLength())
-                .setVocabSize(runtime.model().config().vocabSize())
-                .setKvBlockSize(pool.blockSize())
-                .setKvTotalBlocks(pool.totalBlocks())
-                .setKvUsedBlocks(pool.usedBlocks())
+        return Uni.createFrom().item(ProtoMapping.workerInfo(runtime, WorkerRole.WORKER_ROLE_PREFILL)
                 .setInflightRequests(queue.inflight())
                 .setPendingKvHandles(handles.pending())
                 .setMaxBatchSize(1)

@@ -1,11 +1,12 @@
 package dev.tandem.prefill.scheduling;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.annotation.PreDestroy;
@@ -21,7 +22,8 @@ import dev.tandem.model.worker.WorkerRuntime;
 
 /**
  * Runs prompts through the engine one at a time, in arrival order (the engine parallelises inside a prompt).
- * A request cancelled while it waits is dropped without touching the engine.
+ * A request cancelled while it waits is dropped without touching the engine; one cancelled while it runs has
+ * its KV freed as soon as the engine is done with it.
  */
 @ApplicationScoped
 public class PrefillQueue {
@@ -35,8 +37,8 @@ public class PrefillQueue {
     private final Sampler sampler = new Sampler();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("prefill-engine").factory());
-    /** Requests waiting for the engine; cancelling one takes it out. */
-    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    /** Requests waiting for or in the engine, each with its cancelled flag. */
+    private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
 
     public PrefillQueue(WorkerRuntime runtime) {
@@ -50,28 +52,40 @@ public class PrefillQueue {
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
         long submittedAt = System.nanoTime();
+        AtomicBoolean cancelled = new AtomicBoolean();
+        active.put(requestId, cancelled);
         inflight.incrementAndGet();
-        waiting.add(requestId);
         return CompletableFuture.supplyAsync(() -> {
-            if (!waiting.remove(requestId)) {
+            if (cancelled.get()) {
                 throw new CancellationException("request " + requestId + " was cancelled before its prefill ran");
             }
             long startedAt = System.nanoTime();
             KvSequence sequence = pool.newSequence();
             try {
                 float[] logits = engine.prefill(sequence, promptTokens);
+                if (cancelled.get()) {
+                    throw new CancellationException("request " + requestId + " was cancelled during its prefill");
+                }
                 int first = sampler.sample(logits, sampling, seed, 0);
                 return new Prefilled(sequence, first, (startedAt - submittedAt) / 1000, (System.nanoTime() - startedAt) / 1000);
             } catch (RuntimeException e) {
                 pool.free(sequence);
                 throw e;
             }
-        }, executor).whenComplete((result, error) -> inflight.decrementAndGet());
+        }, executor).whenComplete((result, error) -> {
+            active.remove(requestId, cancelled);
+            inflight.decrementAndGet();
+        });
     }
 
-    /** Marks a queued request cancelled; true when it was still waiting. */
+    /** Cancels a request waiting for or in the engine; true when there was one. */
     public boolean cancel(String requestId) {
-        return waiting.remove(requestId);
+        AtomicBoolean cancelled = active.get(requestId);
+        if (cancelled == null) {
+            return false;
+        }
+        cancelled.set(true);
+        return true;
     }
 
     public int inflight() {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,6 @@ import dev.tandem.protocol.grpc.WorkerInfo;
 import dev.tandem.protocol.grpc.WorkerRole;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The prefill worker's contract over real gRPC: Prefill, the KV handle it returns, PullKv, Info and Cancel. */
@@ -46,14 +44,12 @@ class PrefillGrpcServiceTest {
     private static final int BLOCK_SIZE = 16;
     private static final int KV_DIM = SyntheticModel.KV_HEADS * (SyntheticModel.DIM / SyntheticModel.HEADS);
 
-    @TestHTTPResource("/")
-    URL url;
 
     private WorkerClient client;
 
     @BeforeEach
     void connect() {
-        client = WorkerClient.connect(url);
+        client = WorkerClient.connect();
     }
 
     @AfterEach
@@ -105,7 +101,7 @@ class PrefillGrpcServiceTest {
         assertFalse(handle.getHandleId().isEmpty());
         assertEquals(40, handle.getNumTokens(), "the KV covers the prompt");
         assertEquals(3, handle.getNumBlocks(), "ceil(40 / 16)");
-        assertEquals("127.0.0.1:" + url.getPort(), handle.getWorkerAddress(), "where a decode worker can dial back");
+        assertEquals("127.0.0.1:" + WorkerClient.grpcPort(), handle.getWorkerAddress(), "where a decode worker can dial back");
         WorkerInfo held = client.info();
         assertEquals(handle.getWorkerId(), held.getWorkerId());
         assertTrue(held.getKvUsedBlocks() >= 3, "the prompt's blocks are held: " + held);

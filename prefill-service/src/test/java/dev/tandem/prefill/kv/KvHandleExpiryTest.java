@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,7 +18,6 @@ import dev.tandem.protocol.grpc.PrefillRequest;
 import dev.tandem.protocol.grpc.PullKvRequest;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -36,12 +34,10 @@ class KvHandleExpiryTest {
         }
     }
 
-    @TestHTTPResource("/")
-    URL url;
 
     @Test
     void aHandleNeverPulledIsFreed() throws InterruptedException {
-        try (WorkerClient client = WorkerClient.connect(url)) {
+        try (WorkerClient client = WorkerClient.connect()) {
             KvHandle handle = client.prefill().prefill(PrefillRequest.newBuilder()
                     .setRequestId("never-pulled")
                     .addAllPromptTokenIds(ids(prompt(40, 1)))

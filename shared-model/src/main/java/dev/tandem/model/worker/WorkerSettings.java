@@ -12,7 +12,7 @@ public interface WorkerSettings extends ModelSettings {
     /** This worker's id in routing, logs and metrics; defaults to a random id per process. */
     Optional<String> workerId();
 
-    /** {@code host:port} where peers reach this worker's gRPC endpoint; defaults to 127.0.0.1 and the HTTP port. */
+    /** {@code host:port} where peers reach this worker's gRPC endpoint; defaults to 127.0.0.1 and the gRPC port. */
     Optional<String> advertisedAddress();
 
     Kv kv();

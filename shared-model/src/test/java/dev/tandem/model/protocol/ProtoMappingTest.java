@@ -1,4 +1,4 @@
-package dev.tandem.prefill.grpc;
+package dev.tandem.model.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,7 +16,7 @@ import dev.tandem.model.sampling.SamplingParams;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.protocol.grpc.FinishReason;
 
-/** The wire's sampling parameters and finish reasons against the engine's (a twin of decode's mapping). */
+/** The wire's sampling parameters and finish reasons against the engine's. */
 class ProtoMappingTest {
 
     private static dev.tandem.protocol.grpc.SamplingParams.Builder proto() {
