@@ -19,6 +19,7 @@ import dev.tandem.model.engine.LlamaEngine;
 import dev.tandem.model.kv.KvBlockPool;
 import dev.tandem.model.kv.KvSequence;
 import dev.tandem.model.sampling.Sampler;
+import dev.tandem.model.sampling.TokenHistory;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.model.worker.WorkerRuntime;
 import io.grpc.Status;
@@ -39,14 +40,16 @@ public class ContinuousBatcher {
     private static final class Running {
         final SequenceRequest request;
         final KvSequence kv;
+        /** Prompt and generated tokens: penalties and the step index of the next draw. */
+        final TokenHistory history;
         int lastToken;
-        int generated;
 
-        Running(SequenceRequest request, KvSequence kv, int firstToken) {
+        Running(SequenceRequest request, KvSequence kv, TokenHistory history, int firstToken) {
             this.request = request;
             this.kv = kv;
+            this.history = history;
             this.lastToken = firstToken;
-            this.generated = 1;
+            history.add(firstToken);
         }
     }
 
@@ -161,8 +164,7 @@ public class ContinuousBatcher {
                 continue;
             }
             KvSequence kv = request.prefilled != null ? request.prefilled : pool.newSequence();
-            int promptLength = request.prompt != null ? request.prompt.length : kv.length();
-            int needed = Math.min(contextLength, promptLength + request.sampling.maxTokens());
+            int needed = Math.min(contextLength, request.prompt.length + request.sampling.maxTokens());
             if (!pool.reserve(kv, needed)) {
                 if (!running.isEmpty()) {
                     return; // blocks come back as running sequences finish
@@ -180,9 +182,10 @@ public class ContinuousBatcher {
     }
 
     private void start(SequenceRequest request, KvSequence kv) {
-        if (request.prompt == null) {
+        TokenHistory history = TokenHistory.ofPrompt(request.prompt);
+        if (request.prefilled != null) {
             request.sink.started((System.nanoTime() - request.submittedAtNanos) / 1000, 0);
-            running.add(new Running(request, kv, request.firstToken));
+            running.add(new Running(request, kv, history, request.firstToken));
             return;
         }
         long startedAt = System.nanoTime();
@@ -198,8 +201,8 @@ public class ContinuousBatcher {
         }
         long prefillMicros = (System.nanoTime() - startedAt) / 1000;
         request.sink.started((startedAt - request.submittedAtNanos) / 1000, prefillMicros);
-        int token = sampler.sample(logits, request.sampling, request.seed, 0);
-        Running sequence = new Running(request, kv, token);
+        int token = sampler.sample(logits, request.sampling, request.seed, history);
+        Running sequence = new Running(request, kv, history, token);
         request.sink.token(token, prefillMicros, 1);
         var finished = finishRule.check(token, 1, kv.length() + 1, request.sampling);
         if (finished.isPresent()) {
@@ -224,11 +227,11 @@ public class ContinuousBatcher {
         for (int i = 0; it.hasNext(); i++) {
             Running sequence = it.next();
             SequenceRequest request = sequence.request;
-            int token = sampler.sample(logits[i], request.sampling, request.seed, sequence.generated);
-            sequence.generated++;
+            int token = sampler.sample(logits[i], request.sampling, request.seed, sequence.history);
+            sequence.history.add(token);
             sequence.lastToken = token;
             request.sink.token(token, stepMicros, batch);
-            var finished = finishRule.check(token, sequence.generated, sequence.kv.length() + 1, request.sampling);
+            var finished = finishRule.check(token, sequence.history.generated(), sequence.kv.length() + 1, request.sampling);
             if (finished.isPresent()) {
                 it.remove();
                 end(sequence, sink -> sink.finish(finished.get()));
@@ -241,7 +244,8 @@ public class ContinuousBatcher {
             Running sequence = it.next();
             if (sequence.request.cancelled) {
                 it.remove();
-                LOG.infof("Request %s cancelled after %d tokens; freeing its KV", sequence.request.requestId, sequence.generated);
+                LOG.infof("Request %s cancelled after %d tokens; freeing its KV", sequence.request.requestId,
+                        sequence.history.generated());
                 end(sequence, sink -> sink.fail(Status.CANCELLED.withDescription("request cancelled").asRuntimeException()));
             }
         }

@@ -14,7 +14,7 @@ public final class SequenceRequest {
     final long seed;
     final TokenSink sink;
     final long submittedAtNanos = System.nanoTime();
-    /** Aggregated: the prompt; null when the KV arrives prefilled. */
+    /** The prompt: run here in aggregated mode; in disaggregated mode its KV arrives prefilled. */
     final int[] prompt;
     /** Disaggregated: the transferred KV (length = prompt tokens), once it has arrived, and the token sampled after it. */
     volatile KvSequence prefilled;
@@ -37,9 +37,9 @@ public final class SequenceRequest {
     }
 
     /** A sequence whose KV is still to be transferred: {@link #transferred} hands it over. */
-    public static SequenceRequest awaitingKv(String requestId, int firstToken, SamplingParams sampling, long seed,
-            TokenSink sink) {
-        return new SequenceRequest(requestId, sampling, seed, sink, null, null, firstToken);
+    public static SequenceRequest awaitingKv(String requestId, int[] prompt, int firstToken, SamplingParams sampling,
+            long seed, TokenSink sink) {
+        return new SequenceRequest(requestId, sampling, seed, sink, prompt, null, firstToken);
     }
 
     public void transferred(KvSequence kv) {

@@ -51,8 +51,8 @@ public class DecodeGrpcService implements DecodeWorker {
                 start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
                 return;
             }
-            SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), request.getFirstTokenId(),
-                    sampling, seed, sink);
+            SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), prompt,
+                    request.getFirstTokenId(), sampling, seed, sink);
             if (!batcher.register(sequence)) {
                 emitter.fail(Status.UNAVAILABLE.withDescription("decode worker is shutting down").asRuntimeException());
                 return;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashSet;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +89,27 @@ class DecodeGrpcServiceTest {
         Generation second = client.generate(request("again-2", prompt(40, 2), greedy(12)));
 
         assertEquals(first.tokens(), second.tokens());
+    }
+
+    @Test
+    void aLogitBiasOf100ForcesItsToken() throws Exception {
+        int[] prompt = prompt(12, 5);
+        List<Integer> tokens = client.generate(request("bias", prompt, greedy(8).toBuilder()
+                .setIgnoreEos(true).putLogitBias(77, 100f).build())).tokens();
+        assertEquals(List.of(77, 77, 77, 77, 77, 77, 77, 77), tokens);
+    }
+
+    @Test
+    void penaltiesChangeGreedyDecodingAwayFromRepeats() throws Exception {
+        int[] prompt = prompt(12, 6);
+        var plain = greedy(48).toBuilder().setIgnoreEos(true).build();
+        List<Integer> repeated = client.generate(request("plain", prompt, plain)).tokens();
+        List<Integer> penalised = client.generate(request("penalised", prompt,
+                plain.toBuilder().setFrequencyPenalty(2f).setPresencePenalty(2f).setRepetitionPenalty(2f).build())).tokens();
+        assertNotEquals(repeated, penalised);
+        // a strong enough presence penalty makes the greedy choice a token not generated before, while there is one
+        assertTrue(new HashSet<>(penalised).size() > new HashSet<>(repeated).size(),
+                repeated + " vs " + penalised);
     }
 
     @Test

@@ -58,6 +58,11 @@ public class RequestPreparer {
             throw OpenAiException.badRequest(promptParam, "This model's maximum context length is " + context
                     + " tokens. However, your prompt has " + prompt.length + " tokens.");
         }
+        int vocabulary = model.config().vocabSize();
+        options.logitBias().keySet().stream().filter(id -> id >= vocabulary).findFirst().ifPresent(id -> {
+            throw OpenAiException.badRequest("logit_bias", "'logit_bias' names token " + id
+                    + ", outside the model's vocabulary of " + vocabulary);
+        });
         int maxTokens = options.maxTokens() != null ? options.maxTokens() : context - prompt.length;
         if (prompt.length + maxTokens > context) {
             throw OpenAiException.badRequest("max_tokens", "This model's maximum context length is " + context
@@ -73,6 +78,10 @@ public class RequestPreparer {
                 .setSeed(options.seed() != null ? options.seed() : ThreadLocalRandom.current().nextLong())
                 .setMaxTokens(maxTokens)
                 .setIgnoreEos(options.ignoreEos())
+                .setRepetitionPenalty(options.repetitionPenalty())
+                .setFrequencyPenalty(options.frequencyPenalty())
+                .setPresencePenalty(options.presencePenalty())
+                .putAllLogitBias(options.logitBias())
                 .build();
         return new PreparedRequest(requestId, model.name(), prompt, sampling, options.stop(), options.stream(),
                 options.includeUsage());

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
+import java.util.Map;
 
 /** Body of {@code POST /v1/chat/completions}; fields we do not support are ignored. */
 @RegisterForReflection
@@ -23,5 +24,9 @@ public record ChatCompletionRequest(
         Long seed,
         @JsonDeserialize(using = StringListDeserializer.class) List<String> stop,
         Integer n,
-        @JsonProperty("ignore_eos") Boolean ignoreEos) implements GenerationRequest {
+        @JsonProperty("ignore_eos") Boolean ignoreEos,
+        @JsonProperty("repetition_penalty") Double repetitionPenalty,
+        @JsonProperty("frequency_penalty") Double frequencyPenalty,
+        @JsonProperty("presence_penalty") Double presencePenalty,
+        @JsonProperty("logit_bias") Map<String, Double> logitBias) implements GenerationRequest {
 }

@@ -1,6 +1,7 @@
 package dev.tandem.frontend.openai;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A validated request's generation settings, defaults applied.
@@ -9,6 +10,7 @@ import java.util.List;
  * @param topK      0: top-k sampling off
  * @param seed      null: seed from entropy
  * @param stop      never null; empty when no stop strings
+ * @param logitBias token id → bias; never null
  */
 public record GenerationOptions(
         String model,
@@ -21,5 +23,9 @@ public record GenerationOptions(
         float minP,
         Long seed,
         boolean ignoreEos,
-        List<String> stop) {
+        List<String> stop,
+        float repetitionPenalty,
+        float frequencyPenalty,
+        float presencePenalty,
+        Map<Integer, Float> logitBias) {
 }

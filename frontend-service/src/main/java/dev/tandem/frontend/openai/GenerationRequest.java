@@ -1,6 +1,7 @@
 package dev.tandem.frontend.openai;
 
 import java.util.List;
+import java.util.Map;
 
 /** The fields chat and text completions share, so that {@link RequestValidator} checks them once. */
 sealed interface GenerationRequest permits ChatCompletionRequest, CompletionRequest {
@@ -28,4 +29,12 @@ sealed interface GenerationRequest permits ChatCompletionRequest, CompletionRequ
     Integer n();
 
     Boolean ignoreEos();
+
+    Double repetitionPenalty();
+
+    Double frequencyPenalty();
+
+    Double presencePenalty();
+
+    Map<String, Double> logitBias();
 }

@@ -1,6 +1,8 @@
 package dev.tandem.frontend.openai;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -62,7 +64,11 @@ public final class RequestValidator {
                 minP(request.minP()),
                 request.seed(),
                 Boolean.TRUE.equals(request.ignoreEos()),
-                stopStrings(request.stop()));
+                stopStrings(request.stop()),
+                repetitionPenalty(request.repetitionPenalty()),
+                penalty("frequency_penalty", request.frequencyPenalty()),
+                penalty("presence_penalty", request.presencePenalty()),
+                logitBias(request.logitBias()));
     }
 
     private static void requireBody(Object request) {
@@ -143,6 +149,53 @@ public final class RequestValidator {
             throw OpenAiException.badRequest("top_k", "'top_k' must be -1 or 0 (disabled) or at least 1, got " + topK);
         }
         return topK;
+    }
+
+    private static float repetitionPenalty(Double penalty) {
+        if (penalty == null) {
+            return 1.0f;
+        }
+        if (!(penalty > 0 && penalty <= 2)) {
+            throw OpenAiException.badRequest("repetition_penalty",
+                    "'repetition_penalty' must be greater than 0 and at most 2, got " + penalty);
+        }
+        return penalty.floatValue();
+    }
+
+    /** OpenAI's frequency and presence penalties: [-2, 2], 0 by default. */
+    private static float penalty(String param, Double penalty) {
+        if (penalty == null) {
+            return 0.0f;
+        }
+        if (!(penalty >= -2 && penalty <= 2)) {
+            throw OpenAiException.badRequest(param, "'" + param + "' must be between -2 and 2, got " + penalty);
+        }
+        return penalty.floatValue();
+    }
+
+    /** OpenAI's logit bias: token ids (as JSON object keys) to a bias in [-100, 100]. */
+    private static Map<Integer, Float> logitBias(Map<String, Double> bias) {
+        if (bias == null) {
+            return Map.of();
+        }
+        Map<Integer, Float> byToken = new HashMap<>();
+        bias.forEach((token, value) -> {
+            int id;
+            try {
+                id = Integer.parseInt(token.strip());
+            } catch (NumberFormatException e) {
+                throw OpenAiException.badRequest("logit_bias", "'logit_bias' keys must be token ids, got '" + token + "'");
+            }
+            if (id < 0) {
+                throw OpenAiException.badRequest("logit_bias", "'logit_bias' keys must be token ids, got " + id);
+            }
+            if (value == null || !(value >= -100 && value <= 100)) {
+                throw OpenAiException.badRequest("logit_bias",
+                        "'logit_bias' values must be between -100 and 100, got " + value + " for token " + id);
+            }
+            byToken.put(id, value.floatValue());
+        });
+        return byToken;
     }
 
     private static List<String> stopStrings(List<String> stop) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -36,7 +37,8 @@ class RequestValidatorTest {
     void appliesOpenAiDefaults() throws Exception {
         GenerationOptions options = chat("""
                 {"model":"m","messages":[{"role":"user","content":"Hi"}]}""");
-        assertEquals(new GenerationOptions("m", false, false, null, 1.0f, 1.0f, 0, 0.0f, null, false, List.of()),
+        assertEquals(new GenerationOptions("m", false, false, null, 1.0f, 1.0f, 0, 0.0f, null, false, List.of(),
+                1.0f, 0.0f, 0.0f, Map.of()),
                 options);
     }
 
@@ -46,7 +48,8 @@ class RequestValidatorTest {
                 {"model":"m","messages":[{"role":"user","content":"Hi"}],"stream":true,
                  "stream_options":{"include_usage":true},"max_tokens":9,"temperature":0,"top_p":0.5,
                  "top_k":40,"min_p":0.05,"seed":7,"stop":"\\n","n":1,"ignore_eos":true}""");
-        assertEquals(new GenerationOptions("m", true, true, 9, 0.0f, 0.5f, 40, 0.05f, 7L, true, List.of("\n")),
+        assertEquals(new GenerationOptions("m", true, true, 9, 0.0f, 0.5f, 40, 0.05f, 7L, true, List.of("\n"),
+                1.0f, 0.0f, 0.0f, Map.of()),
                 options);
     }
 
@@ -164,5 +167,28 @@ class RequestValidatorTest {
         assertTrue(options.stream());
         assertFalse(options.includeUsage());
         assertNull(options.seed());
+    }
+
+    @Test
+    void penaltiesAndLogitBiasAreCarriedOver() throws Exception {
+        GenerationOptions options = completion("{\"model\":\"m\",\"prompt\":\"p\",\"repetition_penalty\":1.2,"
+                + "\"frequency_penalty\":-0.5,\"presence_penalty\":1.5,\"logit_bias\":{\"42\":-100,\" 7\":2.5}}");
+        assertEquals(1.2f, options.repetitionPenalty());
+        assertEquals(-0.5f, options.frequencyPenalty());
+        assertEquals(1.5f, options.presencePenalty());
+        assertEquals(Map.of(42, -100f, 7, 2.5f), options.logitBias());
+    }
+
+    @Test
+    void penaltiesAndLogitBiasOutOfRangeAreRefused() {
+        assertBadRequest("repetition_penalty", rejectedChat(chatWith("\"repetition_penalty\":0")));
+        assertBadRequest("frequency_penalty", rejectedChat(chatWith("\"frequency_penalty\":2.5")));
+        assertBadRequest("presence_penalty", rejectedChat(chatWith("\"presence_penalty\":-3")));
+        assertBadRequest("logit_bias", rejectedChat(chatWith("\"logit_bias\":{\"hello\":1}")));
+        assertBadRequest("logit_bias", rejectedChat(chatWith("\"logit_bias\":{\"3\":101}")));
+    }
+
+    private static String chatWith(String field) {
+        return "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]," + field + "}";
     }
 }

@@ -18,6 +18,7 @@ import dev.tandem.model.kv.KvBlockPool;
 import dev.tandem.model.kv.KvSequence;
 import dev.tandem.model.sampling.Sampler;
 import dev.tandem.model.sampling.SamplingParams;
+import dev.tandem.model.sampling.TokenHistory;
 import dev.tandem.model.worker.WorkerRuntime;
 
 /**
@@ -66,7 +67,7 @@ public class PrefillQueue {
                 if (cancelled.get()) {
                     throw new CancellationException("request " + requestId + " was cancelled during its prefill");
                 }
-                int first = sampler.sample(logits, sampling, seed, 0);
+                int first = sampler.sample(logits, sampling, seed, TokenHistory.ofPrompt(promptTokens));
                 return new Prefilled(sequence, first, (startedAt - submittedAt) / 1000, (System.nanoTime() - startedAt) / 1000);
             } catch (RuntimeException e) {
                 pool.free(sequence);

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.tandem.model.kv.KvBlockPool;
+import dev.tandem.model.sampling.Penalties;
 import dev.tandem.model.sampling.SamplingParams;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.model.worker.WorkerRuntime;
@@ -20,7 +21,9 @@ public final class ProtoMapping {
     public static SamplingParams sampling(dev.tandem.protocol.grpc.SamplingParams proto) {
         return new SamplingParams(proto.getTemperature(), proto.getTopP() == 0 ? 1f : proto.getTopP(), proto.getTopK(),
                 proto.getMinP(), proto.hasSeed() ? proto.getSeed() : null, proto.getMaxTokens(), proto.getIgnoreEos(),
-                proto.getStopTokenIdsList().stream().mapToInt(Integer::intValue).toArray());
+                tokens(proto.getStopTokenIdsList()),
+                new Penalties(proto.getRepetitionPenalty() == 0 ? 1f : proto.getRepetitionPenalty(),
+                        proto.getFrequencyPenalty(), proto.getPresencePenalty(), proto.getLogitBiasMap()));
     }
 
     /** The request's seed, or one of the worker's choosing. */

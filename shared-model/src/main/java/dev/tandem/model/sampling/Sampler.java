@@ -14,6 +14,17 @@ import java.util.Arrays;
 public final class Sampler {
 
     /**
+     * Picks a sequence's next token: applies its penalties to {@code logits} (in place), then samples step
+     * {@code history.generated()}. The caller records the token in the history.
+     */
+    public int sample(float[] logits, SamplingParams p, long seed, TokenHistory history) {
+        if (!p.penalties().isNone()) {
+            p.penalties().apply(logits, history);
+        }
+        return sample(logits, p, seed, history.generated());
+    }
+
+    /**
      * @param seed the request's seed (the caller resolves a missing {@link SamplingParams#seed()})
      * @param step index of the token being generated, 0 for the first (prefill) token
      */

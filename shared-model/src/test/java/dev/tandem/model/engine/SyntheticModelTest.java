@@ -71,7 +71,7 @@ class SyntheticModelTest {
             int[] greedyA = generate(a, prompt, 24, SamplingParams.greedy(24), 0);
             int[] greedyB = generate(b, prompt, 24, SamplingParams.greedy(24), 0);
             assertArrayEquals(greedyA, greedyB);
-            SamplingParams sampled = new SamplingParams(0.9f, 0.95f, 40, 0.0f, 42L, 24, false, null);
+            SamplingParams sampled = new SamplingParams(0.9f, 0.95f, 40, 0.0f, 42L, 24, false, null, null);
             int[] s1 = generate(a, prompt, 24, sampled, 42);
             int[] s2 = generate(b, prompt, 24, sampled, 42);
             assertArrayEquals(s1, s2);

@@ -24,7 +24,7 @@ class SamplerTest {
     }
 
     private static SamplingParams params(float temperature, float topP, int topK, float minP) {
-        return new SamplingParams(temperature, topP, topK, minP, 7L, 16, false, null);
+        return new SamplingParams(temperature, topP, topK, minP, 7L, 16, false, null, null);
     }
 
     @Test
@@ -165,7 +165,7 @@ class SamplerTest {
             float topP = r.nextInt(3) == 0 ? 1f : 0.05f + 0.9f * r.nextFloat();
             int topK = r.nextInt(3) == 0 ? 0 : 1 + r.nextInt(100);
             float minP = r.nextInt(3) == 0 ? 0f : 0.3f * r.nextFloat();
-            SamplingParams p = new SamplingParams(temperature, topP, topK, minP, null, 1, false, null);
+            SamplingParams p = new SamplingParams(temperature, topP, topK, minP, null, 1, false, null, null);
             assertEquals(naive(logits, p, trial, trial % 5), sampler.sample(logits, p, trial, trial % 5), p.toString());
         }
     }
