@@ -35,10 +35,11 @@ import io.opentelemetry.sdk.trace.ReadableSpan;
  * context (the MDC: {@code x_request_id}, {@code request_id}..., with OpenTelemetry's {@code traceId},
  * {@code spanId}, {@code parentId} renamed {@code trace_id}, {@code span_id}, {@code parent_id}) and, when the
  * current span records, its name ({@code span_name}) and its plain attributes ({@code method}, {@code uri}...:
- * keys without a dot; OpenTelemetry's semantic-convention attributes are left to the traces).
+ * keys without a dot; OpenTelemetry's semantic-convention attributes are left to the traces). An exception is
+ * the {@code error} field (its stack trace) of the same line.
  *
- * <p>Readable: {@code <time> <LEVEL padded to 5> <target>: <message> <k=v...>}, with the same fields except the
- * trace ids, as Dynamo's readable lines have none.
+ * <p>Readable: {@code <time> <LEVEL padded to 5> [<span name>: ]<target>: <message> <k=v...>}, with the same
+ * fields except the trace ids, as Dynamo's readable lines have none.
  */
 public class DynamoLogFormatter extends ExtFormatter {
 
@@ -87,6 +88,9 @@ public class DynamoLogFormatter extends ExtFormatter {
     @Override
     public String format(ExtLogRecord record) {
         Map<String, Object> fields = fields(record);
+        if (jsonl && record.getThrown() != null) {
+            fields.putIfAbsent("error", stackTrace(record.getThrown()));
+        }
         String message = record.getMessage() == null ? "" : formatMessage(record);
         return jsonl ? json(record, message, fields) : readable(record, message, fields);
     }
@@ -143,19 +147,27 @@ public class DynamoLogFormatter extends ExtFormatter {
         } else {
             line.append(padded);
         }
-        line.append(' ').append(target(record)).append(": ").append(message);
+        line.append(' ');
+        if (fields.get("span_name") instanceof String span) {
+            line.append(span).append(": ");
+        }
+        line.append(target(record)).append(": ").append(message);
         fields.forEach((key, value) -> {
-            if (!TRACE_KEYS.contains(key)) {
+            if (!TRACE_KEYS.contains(key) && !key.equals("span_name")) {
                 line.append(' ').append(key).append('=').append(readableValue(value));
             }
         });
         line.append('\n');
         if (record.getThrown() != null) {
-            StringWriter trace = new StringWriter();
-            record.getThrown().printStackTrace(new PrintWriter(trace));
-            line.append(trace);
+            line.append(stackTrace(record.getThrown()));
         }
         return line.toString();
+    }
+
+    private static String stackTrace(Throwable thrown) {
+        StringWriter trace = new StringWriter();
+        thrown.printStackTrace(new PrintWriter(trace));
+        return trace.toString();
     }
 
     private static String readableValue(Object value) {
@@ -205,10 +217,12 @@ public class DynamoLogFormatter extends ExtFormatter {
                 }
             }
         }
-        if (spanEvent) {
-            return fields; // the span's own ids and fields, not those of the span it is logged in
-        }
         Map<String, String> mdc = record.getMdcCopy();
+        if (spanEvent) { // the span's own ids and fields, not those of the span it is logged in
+            mdc.keySet().removeAll(Set.of("traceId", "spanId", "parentId", "sampled"));
+            new TreeMap<>(mdc).forEach(fields::putIfAbsent);
+            return fields;
+        }
         for (int i = 0; i < MDC_RENAMES.length; i += 2) {
             String value = mdc.remove(MDC_RENAMES[i]);
             if (value != null) {
@@ -216,7 +230,7 @@ public class DynamoLogFormatter extends ExtFormatter {
             }
         }
         mdc.remove("sampled");
-        mdc.forEach(fields::putIfAbsent);
+        new TreeMap<>(mdc).forEach(fields::putIfAbsent);
         addSpan(fields);
         if (!fields.containsKey(RequestIds.MDC_KEY)) {
             String requestId = RequestIds.current(); // a worker's gRPC call, on its own thread
