@@ -1,28 +1,34 @@
 package dev.tandem.decode.grpc;
 
+import static dev.tandem.model.telemetry.logging.LogField.kv;
+
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import jakarta.annotation.PreDestroy;
+
+import org.jboss.logging.Logger;
 
 import dev.tandem.decode.batching.ContinuousBatcher;
 import dev.tandem.decode.batching.SequenceRequest;
 import dev.tandem.decode.kv.KvPuller;
 import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.sampling.SamplingParams;
+import dev.tandem.model.telemetry.logging.RequestLogContext;
 import dev.tandem.model.worker.PromptCheck;
 import dev.tandem.model.worker.WorkerRuntime;
 import dev.tandem.protocol.grpc.DecodeWorker;
 import dev.tandem.protocol.grpc.GenerateRequest;
 import dev.tandem.protocol.grpc.GenerateResponse;
 import io.grpc.Status;
-import io.opentelemetry.context.Context;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
 @GrpcService
 public class DecodeGrpcService implements DecodeWorker {
+
+    private static final Logger LOG = Logger.getLogger(DecodeGrpcService.class);
 
     private final ContinuousBatcher batcher;
     private final KvPuller puller;
@@ -45,8 +51,9 @@ public class DecodeGrpcService implements DecodeWorker {
         }
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
         long seed = ProtoMapping.seed(request.getSampling());
+        LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
         return Multi.createFrom().emitter(emitter -> {
-            GrpcTokenSink sink = new GrpcTokenSink(emitter);
+            GrpcTokenSink sink = new GrpcTokenSink(emitter, RequestLogContext.capture());
             if (!request.hasKvSource()) {
                 start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
                 return;
@@ -57,7 +64,7 @@ public class DecodeGrpcService implements DecodeWorker {
                 emitter.fail(Status.UNAVAILABLE.withDescription("decode worker is shutting down").asRuntimeException());
                 return;
             }
-            transfers.execute(Context.current().wrap(() -> {
+            transfers.execute(RequestLogContext.capture().wrap(() -> {
                 try {
                     KvPuller.Pulled pulled = puller.pull(request.getRequestId(), request.getKvSource());
                     sequence.transferred(pulled.sequence());

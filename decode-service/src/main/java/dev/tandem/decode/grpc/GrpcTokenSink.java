@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 import dev.tandem.decode.batching.TokenSink;
 import dev.tandem.model.protocol.ProtoMapping;
+import dev.tandem.model.telemetry.logging.RequestLogContext;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.protocol.grpc.GenerateResponse;
 import dev.tandem.protocol.grpc.Timings;
@@ -15,11 +16,14 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 final class GrpcTokenSink implements TokenSink {
 
     private final MultiEmitter<? super GenerateResponse> emitter;
+    /** The call's logging context: the stream ends on the batch loop's thread, where it is not. */
+    private final RequestLogContext context;
     private final Timings.Builder timings = Timings.newBuilder();
     private boolean first = true;
 
-    GrpcTokenSink(MultiEmitter<? super GenerateResponse> emitter) {
+    GrpcTokenSink(MultiEmitter<? super GenerateResponse> emitter, RequestLogContext context) {
         this.emitter = emitter;
+        this.context = context;
     }
 
     void transferred(long bytes, long micros) {
@@ -48,12 +52,14 @@ final class GrpcTokenSink implements TokenSink {
 
     @Override
     public void finish(FinishRule.Reason reason) {
-        emitter.emit(GenerateResponse.newBuilder().setFinishReason(ProtoMapping.finishReason(reason)).build());
-        emitter.complete();
+        context.run(() -> {
+            emitter.emit(GenerateResponse.newBuilder().setFinishReason(ProtoMapping.finishReason(reason)).build());
+            emitter.complete();
+        });
     }
 
     @Override
     public void fail(Throwable error) {
-        emitter.fail(error);
+        context.run(() -> emitter.fail(error));
     }
 }

@@ -1,5 +1,7 @@
 package dev.tandem.frontend.generation;
 
+import static dev.tandem.model.telemetry.logging.LogField.kv;
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -74,6 +76,7 @@ public class GenerationService {
             return Uni.createFrom().nullItem();
         }
         WorkerEndpoint worker = candidates.get(index);
+        LOG.debugv("prefill worker selected", kv("worker", worker.address()));
         worker.requestStarted();
         var stub = PrefillWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return GrpcCalls.<PrefillRequest, PrefillResponse>unary(request, (q, observer) -> inContext(trace, () -> stub.prefill(q, observer)))
@@ -109,6 +112,7 @@ public class GenerationService {
                     "No decode worker reachable (" + directory.all(WorkerRole.DECODE).size() + " configured)"));
         }
         WorkerEndpoint worker = candidates.get(index);
+        LOG.debugv("decode worker selected", kv("worker", worker.address()));
         AtomicBoolean streaming = new AtomicBoolean();
         worker.requestStarted();
         var stub = DecodeWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));

@@ -118,6 +118,15 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " did not become healthy in " + timeout + ": see " + log);
     }
 
+    /** The service's output so far (stdout and stderr together), line by line. */
+    List<String> logLines() {
+        try (var lines = Files.lines(log)) {
+            return lines.toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** How many lines of the service's output so far contain {@code text}. */
     long logLinesContaining(String text) {
         try (var lines = Files.lines(log)) {

@@ -1,5 +1,7 @@
 package dev.tandem.prefill.grpc;
 
+import static dev.tandem.model.telemetry.logging.LogField.kv;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CancellationException;
@@ -67,6 +69,7 @@ public class PrefillGrpcService implements PrefillWorker {
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
         long seed = ProtoMapping.seed(request.getSampling());
         String requestId = request.getRequestId();
+        LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
         return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed))
                 .map(prefilled -> respond(requestId, prompt.length, sampling, prefilled))
                 .onFailure().transform(PrefillGrpcService::toStatus)
