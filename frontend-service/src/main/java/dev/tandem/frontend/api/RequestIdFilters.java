@@ -10,6 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import dev.tandem.model.telemetry.RequestIds;
+import dev.tandem.model.telemetry.SpanFields;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * Every request has an {@code x-request-id}: the client's, or a new one. It is echoed in the response, put in
@@ -27,6 +29,7 @@ public class RequestIdFilters {
         }
         request.setProperty(PROPERTY, requestId);
         MDC.put(RequestIds.MDC_KEY, requestId);
+        Span.current().setAttribute(SpanFields.X_REQUEST_ID, requestId); // the http-request span
     }
 
     @ServerResponseFilter
