@@ -52,21 +52,7 @@ public class DynamoSpanProcessor implements ExtendedSpanProcessor {
         if (name != null) {
             span.updateName(name);
         }
-        if (isHttpServer(span)) {
-            String method = first(span, HTTP_METHOD, HTTP_METHOD_OLD);
-            span.setAttribute(SpanFields.METHOD, method);
-            String path = span.getAttribute(URL_PATH);
-            String query = span.getAttribute(URL_QUERY);
-            String uri = path != null ? (query != null && !query.isEmpty() ? path + "?" + query : path)
-                    : span.getAttribute(HTTP_TARGET_OLD);
-            if (uri != null) {
-                span.setAttribute(SpanFields.URI, uri);
-            }
-            String version = span.getAttribute(PROTOCOL_VERSION);
-            if (version != null) {
-                span.setAttribute(SpanFields.VERSION, "HTTP/" + version);
-            }
-        }
+        httpFields(span);
         if (span.getAttribute(SpanFields.X_REQUEST_ID) == null) {
             String requestId = inheritedRequestId(parentContext);
             if (requestId != null) {
@@ -86,6 +72,7 @@ public class DynamoSpanProcessor implements ExtendedSpanProcessor {
         if (name != null && !name.equals(span.getName())) {
             span.updateName(name);
         }
+        httpFields(span); // the protocol version is only known once the response is
         if (span.getAttribute(SpanFields.BUSY_NS) == null) {
             long duration = span.getLatencyNanos();
             boolean waiting = span.getKind() == SpanKind.CLIENT;
@@ -112,6 +99,29 @@ public class DynamoSpanProcessor implements ExtendedSpanProcessor {
     public static void busyIdle(Span span, long busyNanos, long totalNanos) {
         span.setAttribute(SpanFields.BUSY_NS, Math.min(busyNanos, totalNanos));
         span.setAttribute(SpanFields.IDLE_NS, Math.max(0, totalNanos - busyNanos));
+    }
+
+    /** Dynamo's {@code method}, {@code uri}, {@code version} fields of an HTTP server span, from the semconv ones. */
+    private static void httpFields(ReadWriteSpan span) {
+        if (!isHttpServer(span)) {
+            return;
+        }
+        if (span.getAttribute(SpanFields.METHOD) == null) {
+            span.setAttribute(SpanFields.METHOD, first(span, HTTP_METHOD, HTTP_METHOD_OLD));
+        }
+        if (span.getAttribute(SpanFields.URI) == null) {
+            String path = span.getAttribute(URL_PATH);
+            String query = span.getAttribute(URL_QUERY);
+            String uri = path != null ? (query != null && !query.isEmpty() ? path + "?" + query : path)
+                    : span.getAttribute(HTTP_TARGET_OLD);
+            if (uri != null) {
+                span.setAttribute(SpanFields.URI, uri);
+            }
+        }
+        String version = span.getAttribute(PROTOCOL_VERSION);
+        if (version != null && span.getAttribute(SpanFields.VERSION) == null) {
+            span.setAttribute(SpanFields.VERSION, "HTTP/" + version);
+        }
     }
 
     private static String dynamoName(ReadableSpan span) {
