@@ -156,7 +156,8 @@ public class GenerationService {
     }
 
     private void cancelOn(WorkerEndpoint worker, String requestId) {
-        WorkerGrpc.newStub(worker.channel()).cancel(CancelRequest.newBuilder().setRequestId(requestId).build(),
+        WorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(requestId))
+                .cancel(CancelRequest.newBuilder().setRequestId(requestId).build(),
                 new StreamObserver<>() {
                     @Override
                     public void onNext(CancelResponse value) {

@@ -120,6 +120,8 @@ class ObservabilityIT {
         }, "both workers' handle_payload spans in trace " + traceId);
         String tree = trace.stream().map(s -> s.service() + " " + s.name() + " " + s.spanId() + " <- " + s.parentSpanId())
                 .collect(Collectors.joining("\n"));
+        System.out.println("Trace " + traceId + ":\n" + trace.stream().map(ExportedSpan::toString)
+                .collect(Collectors.joining("\n")));
 
         // the root, in the frontend
         assertEquals("dynamo-frontend", root.service());
