@@ -115,6 +115,7 @@ public class PrefillGrpcService implements PrefillWorker {
 
     @Override
     public Multi<KvChunk> pullKv(PullKvRequest request) {
+        WorkerCall.tagRequestId();
         HeldKv held = handles.take(request.getHandleId()).orElse(null);
         if (held == null) {
             return Multi.createFrom().failure(Status.NOT_FOUND

@@ -59,6 +59,17 @@ public final class WorkerCall {
         return call;
     }
 
+    /**
+     * Puts the inbound call's {@code x-request-id} on the current (gRPC server) span, for calls that are not a
+     * request of their own (KV pulls, cancels).
+     */
+    public static void tagRequestId() {
+        String requestId = RequestIds.current();
+        if (requestId != null) {
+            Span.current().setAttribute(SpanFields.X_REQUEST_ID, requestId);
+        }
+    }
+
     /** Time spent computing for this request (its prefill, its share of the decode steps). */
     public void busy(long nanos) {
         busyNanos.addAndGet(nanos);
