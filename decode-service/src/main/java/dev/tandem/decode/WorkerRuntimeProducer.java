@@ -3,7 +3,11 @@ package dev.tandem.decode;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import dev.tandem.model.telemetry.ComponentMetrics;
 import dev.tandem.model.worker.WorkerRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
 import dev.tandem.decode.config.DecodeConfig;
 
 public class WorkerRuntimeProducer {
@@ -12,5 +16,12 @@ public class WorkerRuntimeProducer {
     @Singleton
     WorkerRuntime workerRuntime(DecodeConfig config) {
         return WorkerRuntime.load(config);
+    }
+
+    @Produces
+    @Singleton
+    ComponentMetrics componentMetrics(MeterRegistry registry, WorkerRuntime runtime,
+            @ConfigProperty(name = "DYN_NAMESPACE", defaultValue = ComponentMetrics.DEFAULT_NAMESPACE) String namespace) {
+        return ComponentMetrics.forWorker(registry, namespace, ComponentMetrics.BACKEND, runtime);
     }
 }

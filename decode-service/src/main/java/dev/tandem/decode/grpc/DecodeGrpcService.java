@@ -14,6 +14,8 @@ import dev.tandem.decode.batching.SequenceRequest;
 import dev.tandem.decode.kv.KvPuller;
 import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.sampling.SamplingParams;
+import dev.tandem.model.telemetry.ComponentMetrics;
+import dev.tandem.model.telemetry.WorkerCall;
 import dev.tandem.model.telemetry.logging.RequestLogContext;
 import dev.tandem.model.worker.PromptCheck;
 import dev.tandem.model.worker.WorkerRuntime;
@@ -33,28 +35,35 @@ public class DecodeGrpcService implements DecodeWorker {
     private final ContinuousBatcher batcher;
     private final KvPuller puller;
     private final WorkerRuntime runtime;
+    private final ComponentMetrics metrics;
     /** KV pulls block on the network: one virtual thread each, off the event loop and the batch loop. */
     private final ExecutorService transfers = Executors.newVirtualThreadPerTaskExecutor();
 
-    public DecodeGrpcService(ContinuousBatcher batcher, KvPuller puller, WorkerRuntime runtime) {
+    public DecodeGrpcService(ContinuousBatcher batcher, KvPuller puller, WorkerRuntime runtime, ComponentMetrics metrics) {
         this.batcher = batcher;
+        this.metrics = metrics;
         this.puller = puller;
         this.runtime = runtime;
     }
 
     @Override
     public Multi<GenerateResponse> generate(GenerateRequest request) {
+        // a decode worker that continues from a transferred KV is Dynamo's "decode"; one that prefills, "backend"
+        WorkerCall call = WorkerCall.start(metrics, request.hasKvSource() ? "decode" : ComponentMetrics.BACKEND,
+                runtime.workerId(), request.getRequestId(), request.getSerializedSize());
         int[] prompt = ProtoMapping.tokens(request.getPromptTokenIdsList());
         Status invalid = PromptCheck.check(prompt, runtime.model().config());
         if (invalid != null) {
+            call.failed(invalid.asRuntimeException());
             return Multi.createFrom().failure(invalid.asRuntimeException());
         }
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
         long seed = ProtoMapping.seed(request.getSampling());
         LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
-        return Multi.createFrom().emitter(emitter -> {
-            GrpcTokenSink sink = new GrpcTokenSink(emitter, RequestLogContext.capture());
+        Multi<GenerateResponse> responses = Multi.createFrom().emitter(emitter -> {
+            GrpcTokenSink sink = new GrpcTokenSink(emitter, call, RequestLogContext.capture());
             if (!request.hasKvSource()) {
+                metrics.promptTokens(prompt.length, 0);
                 start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
                 return;
             }
@@ -69,6 +78,7 @@ public class DecodeGrpcService implements DecodeWorker {
                     KvPuller.Pulled pulled = puller.pull(request.getRequestId(), request.getKvSource());
                     sequence.transferred(pulled.sequence());
                     sink.transferred(pulled.bytes(), pulled.micros());
+                    metrics.kvTransferred(pulled.bytes(), pulled.micros() * 1000);
                     start(sequence, emitter);
                 } catch (RuntimeException e) {
                     batcher.release(sequence);
@@ -76,6 +86,10 @@ public class DecodeGrpcService implements DecodeWorker {
                 }
             }));
         });
+        return responses
+                .onCompletion().invoke(call::completed)
+                .onFailure().invoke(call::failed)
+                .onCancellation().invoke(call::cancelled);
     }
 
     private void start(SequenceRequest sequence, MultiEmitter<? super GenerateResponse> emitter) {

@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 import dev.tandem.decode.batching.TokenSink;
 import dev.tandem.model.protocol.ProtoMapping;
+import dev.tandem.model.telemetry.WorkerCall;
 import dev.tandem.model.telemetry.logging.RequestLogContext;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.protocol.grpc.GenerateResponse;
@@ -16,13 +17,15 @@ import io.smallrye.mutiny.subscription.MultiEmitter;
 final class GrpcTokenSink implements TokenSink {
 
     private final MultiEmitter<? super GenerateResponse> emitter;
+    private final WorkerCall call;
     /** The call's logging context: the stream ends on the batch loop's thread, where it is not. */
     private final RequestLogContext context;
     private final Timings.Builder timings = Timings.newBuilder();
     private boolean first = true;
 
-    GrpcTokenSink(MultiEmitter<? super GenerateResponse> emitter, RequestLogContext context) {
+    GrpcTokenSink(MultiEmitter<? super GenerateResponse> emitter, WorkerCall call, RequestLogContext context) {
         this.emitter = emitter;
+        this.call = call;
         this.context = context;
     }
 
@@ -33,6 +36,7 @@ final class GrpcTokenSink implements TokenSink {
     @Override
     public void started(long queueMicros, long prefillMicros) {
         timings.setQueueUs(queueMicros).setPrefillUs(prefillMicros);
+        call.busy(prefillMicros * 1000);
     }
 
     @Override
@@ -43,17 +47,25 @@ final class GrpcTokenSink implements TokenSink {
                         .setEmittedAtUs(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()))
                         .setStepUs(stepMicros)
                         .setBatchSize(batchSize));
+        boolean firstToken = first;
         if (first) {
             first = false;
             message.setTimings(timings);
         }
-        emitter.emit(message.build());
+        GenerateResponse response = message.build();
+        if (!firstToken || timings.getPrefillUs() == 0) { // a prefilled first token's time is counted in started()
+            call.busy(stepMicros * 1000);
+        }
+        call.responded(response.getSerializedSize());
+        emitter.emit(response);
     }
 
     @Override
     public void finish(FinishRule.Reason reason) {
+        GenerateResponse last = GenerateResponse.newBuilder().setFinishReason(ProtoMapping.finishReason(reason)).build();
+        call.responded(last.getSerializedSize());
         context.run(() -> {
-            emitter.emit(GenerateResponse.newBuilder().setFinishReason(ProtoMapping.finishReason(reason)).build());
+            emitter.emit(last);
             emitter.complete();
         });
     }

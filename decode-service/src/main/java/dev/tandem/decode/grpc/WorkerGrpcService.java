@@ -2,6 +2,7 @@ package dev.tandem.decode.grpc;
 
 import dev.tandem.decode.batching.ContinuousBatcher;
 import dev.tandem.model.protocol.ProtoMapping;
+import dev.tandem.model.telemetry.SpanFields;
 import dev.tandem.model.worker.WorkerRuntime;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.CancelResponse;
@@ -9,6 +10,7 @@ import dev.tandem.protocol.grpc.InfoRequest;
 import dev.tandem.protocol.grpc.Worker;
 import dev.tandem.protocol.grpc.WorkerInfo;
 import dev.tandem.protocol.grpc.WorkerRole;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -34,6 +36,7 @@ public class WorkerGrpcService implements Worker {
 
     @Override
     public Uni<CancelResponse> cancel(CancelRequest request) {
+        Span.current().setAttribute(SpanFields.X_REQUEST_ID, request.getRequestId()); // the request id is the x-request-id
         return Uni.createFrom().item(CancelResponse.newBuilder().setFound(batcher.cancel(request.getRequestId())).build());
     }
 }

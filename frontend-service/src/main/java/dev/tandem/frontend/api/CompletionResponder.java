@@ -18,6 +18,7 @@ import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.openai.SseEvents;
 import dev.tandem.frontend.openai.StreamChunk;
 import dev.tandem.frontend.openai.Usage;
+import dev.tandem.frontend.telemetry.RequestTelemetry;
 import dev.tandem.model.telemetry.RequestIds;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
@@ -42,20 +43,25 @@ public class CompletionResponder {
         this.sse = sse;
     }
 
-    RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http) {
-        String id = shape.newId();
+    RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
+            RequestTelemetry telemetry) {
         long created = System.currentTimeMillis() / 1000;
         Multi<TextDelta> deltas = TextStream.of(
-                generation.generate(request.requestId(), request.promptTokens(), request.sampling()),
-                model.tokenizer(), request.stop())
+                generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry.span())
+                        .onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size())),
+                model.tokenizer(), request.stop(), telemetry::detokenized)
                 // a client that goes away stops the work on the workers at once; the HTTP layer only notices
                 // when it next fails to write
                 .onSubscription().invoke(subscription -> http.addEndHandler(ended -> {
                     if (ended.failed()) {
                         LOG.infof("Client of request %s disconnected; cancelling it", request.requestId());
+                        telemetry.clientDisconnected();
                         subscription.cancel();
                     }
-                }));
+                }))
+                .onCompletion().invoke(telemetry::completed)
+                .onFailure().invoke(telemetry::failed)
+                .onCancellation().invoke(telemetry::clientDisconnected);
         if (!request.stream()) {
             Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all)))
                     .toMulti();

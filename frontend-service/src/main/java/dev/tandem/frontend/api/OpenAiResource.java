@@ -15,6 +15,8 @@ import dev.tandem.frontend.openai.ChatCompletionRequest;
 import dev.tandem.frontend.openai.CompletionRequest;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.openai.RequestValidator;
+import dev.tandem.frontend.telemetry.FrontendMetrics;
+import dev.tandem.frontend.telemetry.RequestTelemetry;
 import io.vertx.ext.web.RoutingContext;
 
 /** OpenAI's generation endpoints: validate, render and tokenize here, then hand over to the workers. */
@@ -25,26 +27,46 @@ public class OpenAiResource {
 
     private final RequestPreparer preparer;
     private final CompletionResponder responder;
+    private final FrontendMetrics metrics;
 
-    public OpenAiResource(RequestPreparer preparer, CompletionResponder responder) {
+    public OpenAiResource(RequestPreparer preparer, CompletionResponder responder, FrontendMetrics metrics) {
         this.preparer = preparer;
         this.responder = responder;
+        this.metrics = metrics;
     }
 
     @POST
     @Path("/chat/completions")
     public RestMulti<WireText> chatCompletions(ChatCompletionRequest body, @Context ContainerRequestContext http,
             @Context RoutingContext routing) {
-        var options = RequestValidator.validate(required(body));
-        return responder.respond(preparer.chat(requestId(http), options, body.messages()), ResponseShape.CHAT, routing);
+        String id = ResponseShape.CHAT.newId();
+        RequestTelemetry telemetry = metrics.start(FrontendMetrics.CHAT_COMPLETIONS, body != null && Boolean.TRUE.equals(body.stream()),
+                ResponseShape.requestIdOf(id), requestId(http));
+        try {
+            var options = RequestValidator.validate(required(body));
+            return responder.respond(preparer.chat(requestId(http), options, body.messages(), telemetry), ResponseShape.CHAT,
+                    routing, id, telemetry);
+        } catch (RuntimeException e) {
+            telemetry.failed(e);
+            throw e;
+        }
     }
 
     @POST
     @Path("/completions")
     public RestMulti<WireText> completions(CompletionRequest body, @Context ContainerRequestContext http,
             @Context RoutingContext routing) {
-        var options = RequestValidator.validate(required(body));
-        return responder.respond(preparer.completion(requestId(http), options, body.prompt()), ResponseShape.COMPLETION, routing);
+        String id = ResponseShape.COMPLETION.newId();
+        RequestTelemetry telemetry = metrics.start(FrontendMetrics.COMPLETIONS, body != null && Boolean.TRUE.equals(body.stream()),
+                ResponseShape.requestIdOf(id), requestId(http));
+        try {
+            var options = RequestValidator.validate(required(body));
+            return responder.respond(preparer.completion(requestId(http), options, body.prompt(), telemetry),
+                    ResponseShape.COMPLETION, routing, id, telemetry);
+        } catch (RuntimeException e) {
+            telemetry.failed(e);
+            throw e;
+        }
     }
 
     private static <T> T required(T body) {

@@ -86,4 +86,9 @@ enum ResponseShape {
     abstract StreamChunk usage(String id, long created, String model, Usage usage);
 
     abstract Object whole(String id, long created, String model, String text, String reason, Usage usage);
+
+    /** Dynamo's {@code request_id}: the response id without its {@code chatcmpl-}/{@code cmpl-} prefix. */
+    static String requestIdOf(String responseId) {
+        return responseId.substring(responseId.indexOf('-') + 1);
+    }
 }

@@ -14,7 +14,9 @@ import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.routing.WorkerDirectory;
 import dev.tandem.frontend.routing.WorkerEndpoint;
 import dev.tandem.frontend.routing.WorkerRole;
+import dev.tandem.model.telemetry.DynamoSpanProcessor;
 import dev.tandem.model.telemetry.RequestIds;
+import dev.tandem.model.telemetry.SpanFields;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.CancelResponse;
 import dev.tandem.protocol.grpc.DecodeWorkerGrpc;
@@ -26,6 +28,8 @@ import dev.tandem.protocol.grpc.PrefillWorkerGrpc;
 import dev.tandem.protocol.grpc.SamplingParams;
 import dev.tandem.protocol.grpc.WorkerGrpc;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -45,12 +49,22 @@ public class GenerationService {
     }
 
     private final WorkerDirectory directory;
+    private final Tracer tracer;
 
-    public GenerationService(WorkerDirectory directory) {
+    public GenerationService(WorkerDirectory directory, Tracer tracer) {
         this.directory = directory;
+        this.tracer = tracer;
     }
 
     public Multi<TokenChunk> generate(String requestId, int[] prompt, SamplingParams sampling) {
+        return generate(requestId, prompt, sampling, Span.current());
+    }
+
+    /**
+     * @param requestSpan the request's {@code http-request} span, which hears of the chosen workers; it is the
+     *        current span here (the caller runs in the request's context), and the parent of the workers' spans
+     */
+    public Multi<TokenChunk> generate(String requestId, int[] prompt, SamplingParams sampling, Span requestSpan) {
         Context trace = Context.current();
         List<Integer> promptIds = Arrays.stream(prompt).boxed().toList();
         GenerateRequest.Builder generate = GenerateRequest.newBuilder()
@@ -59,18 +73,28 @@ public class GenerationService {
         if (directory.hasRole(WorkerRole.PREFILL)) {
             PrefillRequest prefill = PrefillRequest.newBuilder()
                     .setRequestId(requestId).addAllPromptTokenIds(promptIds).setSampling(sampling).build();
-            tokens = prefill(prefill, directory.candidates(WorkerRole.PREFILL), 0, trace)
+            // prefill_routing: choosing the prefill worker and the prefill call, the parent of that call's spans
+            Span routing = tracer.spanBuilder(SpanFields.PREFILL_ROUTING).setParent(trace).startSpan();
+            long routingStart = System.nanoTime();
+            List<WorkerEndpoint> candidates = directory.candidates(WorkerRole.PREFILL);
+            long routingNanos = System.nanoTime() - routingStart;
+            tokens = prefill(prefill, candidates, 0, trace.with(routing), requestSpan)
+                    .onTermination().invoke(() -> {
+                        DynamoSpanProcessor.busyIdle(routing, routingNanos, System.nanoTime() - routingStart);
+                        routing.end();
+                    })
                     .onItem().transformToMulti(prefilled -> prefilled == null
-                            ? decode(generate.build(), trace)
-                            : afterPrefill(prefilled, generate, trace));
+                            ? decode(generate.build(), trace, requestSpan)
+                            : afterPrefill(prefilled, generate, trace, requestSpan));
         } else {
-            tokens = decode(generate.build(), trace);
+            tokens = decode(generate.build(), trace, requestSpan);
         }
         return tokens.onFailure().transform(WorkerErrors::toApiError);
     }
 
     /** Null when no prefill worker answered: the caller falls back to aggregated serving. */
-    private Uni<Prefilled> prefill(PrefillRequest request, List<WorkerEndpoint> candidates, int index, Context trace) {
+    private Uni<Prefilled> prefill(PrefillRequest request, List<WorkerEndpoint> candidates, int index, Context trace,
+            Span requestSpan) {
         if (index >= candidates.size()) {
             LOG.warnf("No prefill worker reachable for request %s: serving it aggregated", request.getRequestId());
             return Uni.createFrom().nullItem();
@@ -80,16 +104,18 @@ public class GenerationService {
         worker.requestStarted();
         var stub = PrefillWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return GrpcCalls.<PrefillRequest, PrefillResponse>unary(request, (q, observer) -> inContext(trace, () -> stub.prefill(q, observer)))
+                .invoke(() -> requestSpan.setAttribute(SpanFields.PREFILL_WORKER_ID, workerId(worker)))
                 .map(response -> new Prefilled(response, worker))
                 .onTermination().invoke(worker::requestEnded)
                 .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(WorkerErrors::isUnreachable).recoverWithUni(error -> {
                     worker.markUnreachable();
-                    return prefill(request, candidates, index + 1, trace);
+                    return prefill(request, candidates, index + 1, trace, requestSpan);
                 });
     }
 
-    private Multi<TokenChunk> afterPrefill(Prefilled prefilled, GenerateRequest.Builder generate, Context trace) {
+    private Multi<TokenChunk> afterPrefill(Prefilled prefilled, GenerateRequest.Builder generate, Context trace,
+            Span requestSpan) {
         PrefillResponse response = prefilled.response();
         TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason());
         if (first.finished()) {
@@ -97,16 +123,17 @@ public class GenerationService {
         }
         GenerateRequest request = generate.setKvSource(response.getKvHandle())
                 .setFirstTokenId(response.getFirstTokenId()).build();
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, trace))
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, trace, requestSpan))
                 // a handle that was never pulled is freed at once rather than at its timeout
                 .onCancellation().invoke(() -> cancelOn(prefilled.worker(), request.getRequestId()));
     }
 
-    private Multi<TokenChunk> decode(GenerateRequest request, Context trace) {
-        return decode(request, directory.candidates(WorkerRole.DECODE), 0, trace);
+    private Multi<TokenChunk> decode(GenerateRequest request, Context trace, Span requestSpan) {
+        return decode(request, directory.candidates(WorkerRole.DECODE), 0, trace, requestSpan);
     }
 
-    private Multi<TokenChunk> decode(GenerateRequest request, List<WorkerEndpoint> candidates, int index, Context trace) {
+    private Multi<TokenChunk> decode(GenerateRequest request, List<WorkerEndpoint> candidates, int index, Context trace,
+            Span requestSpan) {
         if (index >= candidates.size()) {
             return Multi.createFrom().failure(OpenAiException.serviceUnavailable(
                     "No decode worker reachable (" + directory.all(WorkerRole.DECODE).size() + " configured)"));
@@ -117,7 +144,10 @@ public class GenerationService {
         worker.requestStarted();
         var stub = DecodeWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return GrpcCalls.<GenerateRequest, GenerateResponse>serverStream(request,
-                        (q, observer) -> inContext(trace, () -> stub.generate(q, observer)))
+                        (q, observer) -> {
+                            requestSpan.setAttribute(SpanFields.DECODE_WORKER_ID, workerId(worker));
+                            inContext(trace, () -> stub.generate(q, observer));
+                        })
                 .onItem().invoke(() -> streaming.set(true))
                 .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason()))
                 .onTermination().invoke(worker::requestEnded)
@@ -125,12 +155,13 @@ public class GenerationService {
                 .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(error -> !streaming.get() && WorkerErrors.isUnreachable(error)).recoverWithMulti(error -> {
                     worker.markUnreachable();
-                    return decode(request, candidates, index + 1, trace);
+                    return decode(request, candidates, index + 1, trace, requestSpan);
                 });
     }
 
     private void cancelOn(WorkerEndpoint worker, String requestId) {
-        WorkerGrpc.newStub(worker.channel()).cancel(CancelRequest.newBuilder().setRequestId(requestId).build(),
+        WorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(requestId))
+                .cancel(CancelRequest.newBuilder().setRequestId(requestId).build(),
                 new StreamObserver<>() {
                     @Override
                     public void onNext(CancelResponse value) {
@@ -145,6 +176,12 @@ public class GenerationService {
                     public void onCompleted() {
                     }
                 });
+    }
+
+    /** The worker's own id once it has reported one, else its address. */
+    private static String workerId(WorkerEndpoint worker) {
+        var info = worker.lastInfo();
+        return info != null && !info.getWorkerId().isEmpty() ? info.getWorkerId() : worker.address();
     }
 
     private static void inContext(Context trace, Runnable call) {

@@ -10,6 +10,7 @@ import dev.tandem.frontend.model.ServedModel;
 import dev.tandem.frontend.openai.ChatMessage;
 import dev.tandem.frontend.openai.GenerationOptions;
 import dev.tandem.frontend.openai.OpenAiException;
+import dev.tandem.frontend.telemetry.RequestTelemetry;
 import dev.tandem.model.tokenizer.Tokenizer;
 import dev.tandem.protocol.grpc.SamplingParams;
 
@@ -28,18 +29,29 @@ public class RequestPreparer {
         this.chatTemplate = ChatTemplate.of(model.tokenizer());
     }
 
-    public PreparedRequest chat(String requestId, GenerationOptions options, List<ChatMessage> messages) {
+    public PreparedRequest chat(String requestId, GenerationOptions options, List<ChatMessage> messages,
+            RequestTelemetry telemetry) {
         checkModel(options);
+        long renderStart = System.nanoTime();
         String rendered = chatTemplate.render(messages, true);
+        telemetry.busy(System.nanoTime() - renderStart);
         // A template that writes BOS itself must not get a second one from the tokenizer.
         Tokenizer tokenizer = model.tokenizer();
         boolean addSpecial = tokenizer.bosText().isEmpty() || !rendered.startsWith(tokenizer.bosText());
-        return prepare(requestId, options, tokenizer.encode(rendered, addSpecial, true), "messages");
+        return prepare(requestId, options, tokenize(() -> tokenizer.encode(rendered, addSpecial, true), telemetry),
+                "messages");
     }
 
-    public PreparedRequest completion(String requestId, GenerationOptions options, String prompt) {
+    public PreparedRequest completion(String requestId, GenerationOptions options, String prompt, RequestTelemetry telemetry) {
         checkModel(options);
-        return prepare(requestId, options, model.tokenizer().encode(prompt, true, true), "prompt");
+        return prepare(requestId, options, tokenize(() -> model.tokenizer().encode(prompt, true, true), telemetry), "prompt");
+    }
+
+    private static int[] tokenize(java.util.function.Supplier<int[]> encode, RequestTelemetry telemetry) {
+        long start = System.nanoTime();
+        int[] tokens = encode.get();
+        telemetry.prepared(tokens.length, System.nanoTime() - start);
+        return tokens;
     }
 
     private void checkModel(GenerationOptions options) {

@@ -2,6 +2,7 @@ package dev.tandem.frontend.generation;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
 
 import dev.tandem.frontend.text.IncrementalDetokenizer;
 import dev.tandem.frontend.text.StopStringMatcher;
@@ -21,18 +22,27 @@ public final class TextStream {
     }
 
     public static Multi<TextDelta> of(Multi<TokenChunk> tokens, Tokenizer tokenizer, List<String> stop) {
+        return of(tokens, tokenizer, stop, nanos -> {
+        });
+    }
+
+    /** @param detokenizeNanos hears of the time spent turning each chunk into text (writing it excluded) */
+    public static Multi<TextDelta> of(Multi<TokenChunk> tokens, Tokenizer tokenizer, List<String> stop,
+            LongConsumer detokenizeNanos) {
         return Multi.createFrom().emitter(emitter -> {
             IncrementalDetokenizer detokenizer = new IncrementalDetokenizer(tokenizer);
             StopStringMatcher stops = new StopStringMatcher(stop);
             AtomicReference<Cancellable> upstream = new AtomicReference<>();
             int[] generated = {0};
             Cancellable subscription = tokens.subscribe().with(chunk -> {
+                long startedAt = System.nanoTime();
                 StringBuilder text = new StringBuilder();
                 for (int token : chunk.tokenIds()) {
                     generated[0]++;
                     StopStringMatcher.Result matched = stops.push(detokenizer.push(token));
                     text.append(matched.emit());
                     if (matched.stopped()) {
+                        detokenizeNanos.accept(System.nanoTime() - startedAt);
                         emitter.emit(new TextDelta(text.toString(), "stop", generated[0]));
                         emitter.complete();
                         Cancellable running = upstream.get();
@@ -49,9 +59,13 @@ public final class TextStream {
                         text.append(stops.flush());
                     }
                     String reason = tail.stopped() || chunk.finishReason() == FinishReason.FINISH_REASON_STOP ? "stop" : "length";
+                    detokenizeNanos.accept(System.nanoTime() - startedAt);
                     emitter.emit(new TextDelta(text.toString(), reason, generated[0]));
                     emitter.complete();
-                } else if (!text.isEmpty()) {
+                    return;
+                }
+                detokenizeNanos.accept(System.nanoTime() - startedAt);
+                if (!text.isEmpty()) {
                     emitter.emit(new TextDelta(text.toString(), null, generated[0]));
                 }
             }, emitter::fail, () -> {

@@ -6,11 +6,19 @@ import dev.tandem.frontend.openai.OpenAiException;
 import io.grpc.Status;
 
 /** What a worker's gRPC failure means to an API client. */
-final class WorkerErrors {
+public final class WorkerErrors {
+
+    /** How a refusal by busy workers (gRPC RESOURCE_EXHAUSTED) starts its message. */
+    public static final String ALL_BUSY = "All workers are busy";
 
     private static final Logger LOG = Logger.getLogger(WorkerErrors.class);
 
     private WorkerErrors() {
+    }
+
+    /** Whether an API error is busy workers refusing the request. */
+    public static boolean isRejection(Throwable error) {
+        return error instanceof OpenAiException api && api.getMessage() != null && api.getMessage().startsWith(ALL_BUSY);
     }
 
     static boolean isUnreachable(Throwable error) {
@@ -25,7 +33,7 @@ final class WorkerErrors {
         String detail = status.getDescription() != null ? status.getDescription() : status.getCode().toString();
         return switch (status.getCode()) {
             case INVALID_ARGUMENT, OUT_OF_RANGE -> OpenAiException.badRequest(null, detail);
-            case RESOURCE_EXHAUSTED -> OpenAiException.serviceUnavailable("All workers are busy, please retry later: " + detail);
+            case RESOURCE_EXHAUSTED -> OpenAiException.serviceUnavailable(ALL_BUSY + ", please retry later: " + detail);
             case UNAVAILABLE, DEADLINE_EXCEEDED -> OpenAiException.serviceUnavailable("No worker reachable: " + detail);
             default -> {
                 LOG.errorf(error, "Worker call failed");

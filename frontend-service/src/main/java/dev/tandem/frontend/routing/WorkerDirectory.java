@@ -15,6 +15,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 
 import dev.tandem.frontend.config.FrontendConfig;
+import dev.tandem.frontend.telemetry.FrontendMetrics;
 import dev.tandem.model.telemetry.GrpcChannels;
 import dev.tandem.protocol.grpc.InfoRequest;
 import dev.tandem.protocol.grpc.WorkerGrpc;
@@ -34,10 +35,12 @@ public class WorkerDirectory {
     private final Map<WorkerRole, List<WorkerEndpoint>> workers;
     private final GrpcChannels channels;
     private final long infoTimeoutMillis;
+    private final FrontendMetrics metrics;
     private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("worker-info-poller").daemon().factory());
 
-    public WorkerDirectory(FrontendConfig config, @Any Instance<ClientInterceptor> interceptors) {
+    public WorkerDirectory(FrontendConfig config, @Any Instance<ClientInterceptor> interceptors, FrontendMetrics metrics) {
+        this.metrics = metrics;
         this.channels = new GrpcChannels(interceptors.stream().toList());
         this.workers = Map.of(
                 WorkerRole.PREFILL, endpoints(config.prefillWorkers().orElse(List.of())),
@@ -82,6 +85,7 @@ public class WorkerDirectory {
                             LOG.infof("Worker %s (%s) is reachable", endpoint.address(), info.getWorkerId());
                         }
                         endpoint.reported(info);
+                        metrics.modelReported(info);
                     }
 
                     @Override

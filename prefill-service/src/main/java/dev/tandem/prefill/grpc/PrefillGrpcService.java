@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jboss.logging.Logger;
 
@@ -16,6 +17,8 @@ import dev.tandem.model.kv.KvBlockPool;
 import dev.tandem.model.kv.KvSequence;
 import dev.tandem.model.protocol.ProtoMapping;
 import dev.tandem.model.sampling.SamplingParams;
+import dev.tandem.model.telemetry.ComponentMetrics;
+import dev.tandem.model.telemetry.WorkerCall;
 import dev.tandem.model.worker.FinishRule;
 import dev.tandem.model.worker.PromptCheck;
 import dev.tandem.model.worker.WorkerRuntime;
@@ -47,9 +50,12 @@ public class PrefillGrpcService implements PrefillWorker {
     private final AdvertisedAddress address;
     private final FinishRule finishRule;
     private final KvLayout layout;
+    private final ComponentMetrics metrics;
 
-    public PrefillGrpcService(PrefillQueue queue, KvHandleRegistry handles, WorkerRuntime runtime, AdvertisedAddress address) {
+    public PrefillGrpcService(PrefillQueue queue, KvHandleRegistry handles, WorkerRuntime runtime, AdvertisedAddress address,
+            ComponentMetrics metrics) {
         this.queue = queue;
+        this.metrics = metrics;
         this.handles = handles;
         this.runtime = runtime;
         this.address = address;
@@ -61,9 +67,12 @@ public class PrefillGrpcService implements PrefillWorker {
 
     @Override
     public Uni<PrefillResponse> prefill(PrefillRequest request) {
+        WorkerCall call = WorkerCall.start(metrics, ComponentMetrics.PREFILL, runtime.workerId(), request.getRequestId(),
+                request.getSerializedSize());
         int[] prompt = ProtoMapping.tokens(request.getPromptTokenIdsList());
         Status invalid = PromptCheck.check(prompt, runtime.model().config());
         if (invalid != null) {
+            call.failed(invalid.asRuntimeException());
             return Uni.createFrom().failure(invalid.asRuntimeException());
         }
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
@@ -71,9 +80,20 @@ public class PrefillGrpcService implements PrefillWorker {
         String requestId = request.getRequestId();
         LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
         return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed))
-                .map(prefilled -> respond(requestId, prompt.length, sampling, prefilled))
+                .map(prefilled -> {
+                    call.busy(prefilled.prefillMicros() * 1000);
+                    metrics.promptTokens(prompt.length, 0);
+                    PrefillResponse response = respond(requestId, prompt.length, sampling, prefilled);
+                    call.responded(response.getSerializedSize());
+                    return response;
+                })
                 .onFailure().transform(PrefillGrpcService::toStatus)
-                .onCancellation().invoke(() -> queue.cancel(requestId));
+                .onItem().invoke(call::completed)
+                .onFailure().invoke(call::failed)
+                .onCancellation().invoke(() -> {
+                    call.cancelled();
+                    queue.cancel(requestId);
+                });
     }
 
     private PrefillResponse respond(String requestId, int promptLength, SamplingParams sampling, Prefilled prefilled) {
@@ -98,6 +118,7 @@ public class PrefillGrpcService implements PrefillWorker {
 
     @Override
     public Multi<KvChunk> pullKv(PullKvRequest request) {
+        WorkerCall.tagRequestId();
         HeldKv held = handles.take(request.getHandleId()).orElse(null);
         if (held == null) {
             return Multi.createFrom().failure(Status.NOT_FOUND
@@ -105,8 +126,12 @@ public class PrefillGrpcService implements PrefillWorker {
                     .asRuntimeException());
         }
         KvSequence sequence = held.sequence();
+        long startedAt = System.nanoTime();
+        AtomicLong sent = new AtomicLong();
         return Multi.createFrom().range(0, blockCount(sequence))
                 .map(block -> chunk(sequence, block))
+                .onItem().invoke(chunk -> sent.addAndGet(chunk.getKeys().size() + chunk.getValues().size()))
+                .onCompletion().invoke(() -> metrics.kvTransferred(sent.get(), System.nanoTime() - startedAt))
                 .onTermination().invoke(() -> runtime.pool().free(sequence));
     }
 

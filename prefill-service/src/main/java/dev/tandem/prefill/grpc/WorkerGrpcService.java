@@ -1,6 +1,7 @@
 package dev.tandem.prefill.grpc;
 
 import dev.tandem.model.protocol.ProtoMapping;
+import dev.tandem.model.telemetry.SpanFields;
 import dev.tandem.model.worker.WorkerRuntime;
 import dev.tandem.prefill.kv.KvHandleRegistry;
 import dev.tandem.prefill.scheduling.PrefillQueue;
@@ -10,6 +11,7 @@ import dev.tandem.protocol.grpc.InfoRequest;
 import dev.tandem.protocol.grpc.Worker;
 import dev.tandem.protocol.grpc.WorkerInfo;
 import dev.tandem.protocol.grpc.WorkerRole;
+import io.opentelemetry.api.trace.Span;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
@@ -37,6 +39,7 @@ public class WorkerGrpcService implements Worker {
 
     @Override
     public Uni<CancelResponse> cancel(CancelRequest request) {
+        Span.current().setAttribute(SpanFields.X_REQUEST_ID, request.getRequestId()); // the request id is the x-request-id
         boolean dequeued = queue.cancel(request.getRequestId());
         boolean released = handles.release(request.getRequestId());
         return Uni.createFrom().item(CancelResponse.newBuilder().setFound(dequeued || released).build());

@@ -1,5 +1,6 @@
 package dev.tandem.model.telemetry;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.MDC;
@@ -15,6 +16,8 @@ import io.quarkus.grpc.GlobalInterceptor;
 /** Puts the caller's {@code x-request-id} into the gRPC context and the logging MDC of every inbound call. */
 @ApplicationScoped
 @GlobalInterceptor
+// outermost, so that the request id is in the gRPC context when the tracing interceptor starts its span
+@Priority(Integer.MAX_VALUE / 2)
 public class RequestIdServerInterceptor implements ServerInterceptor {
 
     @Override

@@ -1,0 +1,236 @@
+package dev.tandem.frontend.telemetry;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Singleton;
+
+import dev.tandem.frontend.model.ServedModel;
+import dev.tandem.frontend.openai.OpenAiException;
+import dev.tandem.protocol.grpc.WorkerInfo;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The frontend's {@code dynamo_frontend_*} metrics (the spec's §3.3), with Dynamo's labels and histogram buckets,
+ * registered once: those with fixed labels here, those whose labels depend on the request on first use of each
+ * (small, closed) label combination. {@code model} is the served model, lower-cased, never what a client sent.
+ */
+@Singleton
+public class FrontendMetrics {
+
+    static final String PREFIX = "dynamo_frontend_";
+    /** The {@code endpoint} label values of the routes the frontend serves. */
+    public static final String CHAT_COMPLETIONS = "chat_completions";
+    public static final String COMPLETIONS = "completions";
+    public static final String STREAM = "stream";
+    public static final String UNARY = "unary";
+    /** {@code dynamo_frontend_tokenizer_latency_ms} buckets. */
+    static final double[] TOKENIZER_BUCKETS_MS = {0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+
+    private final MeterRegistry registry;
+    private final String model;
+    private final String displayName;
+    final AtomicInteger inflight = new AtomicInteger();
+    final AtomicInteger queued = new AtomicInteger();
+    final AtomicLong disconnectedClients = new AtomicLong();
+    final Timer requestDuration;
+    final Timer timeToFirstToken;
+    final Timer interTokenLatency;
+    final DistributionSummary inputSequenceTokens;
+    final DistributionSummary outputSequenceTokens;
+    final DistributionSummary cachedTokens;
+    final Counter outputTokens;
+    final DistributionSummary tokenizeLatency;
+    final DistributionSummary detokenizeLatency;
+    private final Map<List<String>, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<List<String>, Counter> cancellations = new ConcurrentHashMap<>();
+    private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final AtomicBoolean modelReported = new AtomicBoolean();
+
+    public FrontendMetrics(MeterRegistry registry, ServedModel served) {
+        this.registry = registry;
+        this.displayName = served.name();
+        this.model = served.name().toLowerCase(Locale.ROOT);
+        Gauge.builder(PREFIX + "inflight_requests", inflight, AtomicInteger::get)
+                .description("Number of inflight requests").tag("model", model).register(registry);
+        Gauge.builder(PREFIX + "active_requests", inflight, AtomicInteger::get)
+                .description("Number of active requests (handler entry to response finished)").tag("model", model)
+                .register(registry);
+        Gauge.builder(PREFIX + "queued_requests", queued, AtomicInteger::get)
+                .description("Number of requests waiting for their first token").tag("model", model).register(registry);
+        Gauge.builder(PREFIX + "disconnected_clients", disconnectedClients, AtomicLong::get)
+                .description("Number of disconnected clients").register(registry);
+        requestDuration = Timer.builder(PREFIX + "request_duration").description("Duration of LLM requests")
+                .serviceLevelObjectives(seconds(HistogramBuckets.resolve(HistogramBuckets.REQUEST_DURATION)))
+                .tag("model", model).register(registry);
+        timeToFirstToken = Timer.builder(PREFIX + "time_to_first_token").description("Time to first token in seconds")
+                .serviceLevelObjectives(seconds(HistogramBuckets.resolve(HistogramBuckets.TTFT)))
+                .tag("model", model).register(registry);
+        interTokenLatency = Timer.builder(PREFIX + "inter_token_latency").description("Inter-token latency in seconds")
+                .serviceLevelObjectives(seconds(HistogramBuckets.resolve(HistogramBuckets.ITL)))
+                .tag("model", model).register(registry);
+        double[] isl = positive(HistogramBuckets.resolve(HistogramBuckets.INPUT_SEQUENCE));
+        inputSequenceTokens = DistributionSummary.builder(PREFIX + "input_sequence_tokens")
+                .description("Input sequence length in tokens").serviceLevelObjectives(isl).tag("model", model)
+                .register(registry);
+        outputSequenceTokens = DistributionSummary.builder(PREFIX + "output_sequence_tokens")
+                .description("Output sequence length in tokens")
+                .serviceLevelObjectives(positive(HistogramBuckets.resolve(HistogramBuckets.OUTPUT_SEQUENCE))).tag("model", model)
+                .register(registry);
+        cachedTokens = DistributionSummary.builder(PREFIX + "cached_tokens")
+                .description("Number of cached tokens (prefix cache hits) per request").serviceLevelObjectives(isl)
+                .tag("model", model).register(registry);
+        outputTokens = Counter.builder(PREFIX + "output_tokens").description("Total number of output tokens generated")
+                .tag("model", model).register(registry);
+        tokenizeLatency = tokenizer("tokenize");
+        detokenizeLatency = tokenizer("detokenize");
+        Gauge.builder(PREFIX + "model_context_length", served, s -> s.config().contextLength())
+                .description("Maximum context length in tokens for a worker serving the model")
+                .tag("model", displayName).register(registry);
+        // zero series for the plain outcome of each route, so that rates and the scrape show the family from the start
+        for (String endpoint : List.of(CHAT_COMPLETIONS, COMPLETIONS)) {
+            for (String type : List.of(STREAM, UNARY)) {
+                requestCounter(endpoint, type, "success", "");
+            }
+        }
+    }
+
+    private DistributionSummary tokenizer(String operation) {
+        return DistributionSummary.builder(PREFIX + "tokenizer_latency_ms")
+                .description("Tokenizer latency in milliseconds").serviceLevelObjectives(TOKENIZER_BUCKETS_MS)
+                .tag("operation", operation).register(registry);
+    }
+
+    /** The served model as the request metrics label it. */
+    public String model() {
+        return model;
+    }
+
+    /** Starts tracking one request; see {@link RequestTelemetry}. */
+    public RequestTelemetry start(String endpoint, boolean stream, String requestId, String xRequestId) {
+        return new RequestTelemetry(this, endpoint, stream ? STREAM : UNARY, requestId, xRequestId);
+    }
+
+    /** The model configuration gauges, from the first worker that reports (Dynamo: first registering instance wins). */
+    public void modelReported(WorkerInfo info) {
+        if (info.getKvTotalBlocks() <= 0 || !modelReported.compareAndSet(false, true)) {
+            return;
+        }
+        Gauge.builder(PREFIX + "model_total_kv_blocks", info, WorkerInfo::getKvTotalBlocks)
+                .description("Total KV blocks available for a worker serving the model").tag("model", displayName)
+                .strongReference(true).register(registry);
+        Gauge.builder(PREFIX + "model_kv_cache_block_size", info, WorkerInfo::getKvBlockSize)
+                .description("KV cache block size for a worker serving the model").tag("model", displayName)
+                .strongReference(true).register(registry);
+        if (info.getMaxBatchSize() > 0) {
+            Gauge.builder(PREFIX + "model_max_num_seqs", info, WorkerInfo::getMaxBatchSize)
+                    .description("Maximum number of sequences for a worker serving the model").tag("model", displayName)
+                    .strongReference(true).register(registry);
+        }
+    }
+
+    void requestEnded(String endpoint, String requestType, String status, String errorType) {
+        requestCounter(endpoint, requestType, status, errorType).increment();
+    }
+
+    private Counter requestCounter(String endpoint, String requestType, String status, String errorType) {
+        return requests.computeIfAbsent(List.of(endpoint, requestType, status, errorType),
+                key -> Counter.builder(PREFIX + "requests").description("Total number of LLM requests processed")
+                        .tags("model", model, "endpoint", endpoint, "request_type", requestType, "status", status,
+                                "error_type", errorType)
+                        .register(registry));
+    }
+
+    void cancelled(String endpoint, String requestType) {
+        disconnectedClients.incrementAndGet();
+        cancellations.computeIfAbsent(List.of(endpoint, requestType),
+                key -> Counter.builder(PREFIX + "model_cancellation").description("Total number of request cancellations")
+                        .tags("model", model, "endpoint", endpoint, "request_type", requestType).register(registry))
+                .increment();
+    }
+
+    void rejected(String endpoint) {
+        rejections.computeIfAbsent(endpoint,
+                key -> Counter.builder(PREFIX + "model_rejection")
+                        .description("Total number of requests rejected because all workers are busy")
+                        .tags("model", model, "endpoint", endpoint).register(registry))
+                .increment();
+    }
+
+    void tokenized(long nanos) {
+        tokenizeLatency.record(nanos / 1e6);
+    }
+
+    void detokenized(double millisPerToken) {
+        detokenizeLatency.record(millisPerToken);
+    }
+
+    void tokens(int count) {
+        outputTokens.increment(count);
+    }
+
+    /**
+     * Dynamo's {@code error_type} of a failed request (the spec's §3.7): by the HTTP status it is answered with.
+     * Every 400 the frontend answers is a validation failure of the request.
+     */
+    public static String errorType(Throwable error) {
+        if (!(error instanceof OpenAiException api)) {
+            return "internal";
+        }
+        int status = api.status();
+        return switch (status) {
+            case 400 -> "validation";
+            case 404 -> "not_found";
+            case 429, 503 -> "overload";
+            case 499 -> "cancelled";
+            case 501 -> "not_implemented";
+            case 500 -> "internal";
+            default -> status >= 400 && status < 500 ? "validation" : "internal";
+        };
+    }
+
+    /** Dynamo's {@code error_detail} for an {@code error_type}. */
+    static String errorDetail(String errorType) {
+        return switch (errorType) {
+            case "cancelled" -> "cancelled before completion";
+            case "response_timeout" -> "backend stream inactivity timeout";
+            case "validation" -> "invalid request parameters";
+            case "not_found" -> "model or resource not found";
+            case "overload" -> "service overloaded or rate limited";
+            case "not_implemented" -> "requested feature not implemented";
+            default -> "internal server error during processing";
+        };
+    }
+
+    private static Duration[] seconds(double[] buckets) {
+        double[] bounds = positive(buckets);
+        Duration[] out = new Duration[bounds.length];
+        for (int i = 0; i < bounds.length; i++) {
+            out[i] = Duration.ofNanos(Math.round(bounds[i] * 1e9));
+        }
+        return out;
+    }
+
+    /**
+     * Micrometer takes only boundaries above 0, so Dynamo's first bucket ({@code le="0"}) is left out; the others
+     * are exported as they are. Only an observation of exactly 0 would land in it.
+     */
+    static double[] positive(double[] buckets) {
+        return java.util.Arrays.stream(buckets).filter(b -> b > 0).toArray();
+    }
+
+    static void record(Timer timer, long nanos) {
+        timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

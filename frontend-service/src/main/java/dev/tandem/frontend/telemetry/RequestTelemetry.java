@@ -1,0 +1,187 @@
+package dev.tandem.frontend.telemetry;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.jboss.logging.Logger;
+
+import dev.tandem.frontend.generation.WorkerErrors;
+import dev.tandem.model.telemetry.DynamoSpanProcessor;
+import dev.tandem.model.telemetry.LifecycleLog;
+import dev.tandem.model.telemetry.RequestIds;
+import dev.tandem.model.telemetry.SpanFields;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+
+/**
+ * One inference request at the frontend, from handler entry until its response is finished, failed or abandoned
+ * by its client: the request metrics, the {@code http-request} span's request fields, and Dynamo's lifecycle
+ * lines ({@code request received}, {@code request completed}, {@code request cancelled}). It ends once.
+ * Token callbacks arrive one at a time (from the request's token stream); the end may race them.
+ */
+public final class RequestTelemetry {
+
+    private static final Logger LOG = Logger.getLogger(RequestTelemetry.class);
+
+    private final FrontendMetrics metrics;
+    private final String endpoint;
+    private final String requestType;
+    private final String requestId;
+    private final String xRequestId;
+    private final Span span;
+    private final long startedAt = System.nanoTime();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicBoolean queued = new AtomicBoolean(true);
+    private volatile int inputTokens;
+    private volatile long busyNanos;
+    private volatile long detokenizeNanos;
+    private volatile long firstTokenAt;
+    private volatile long lastTokenAt;
+    private volatile int outputTokens;
+
+    RequestTelemetry(FrontendMetrics metrics, String endpoint, String requestType, String requestId, String xRequestId) {
+        this.metrics = metrics;
+        this.endpoint = endpoint;
+        this.requestType = requestType;
+        this.requestId = requestId;
+        this.xRequestId = xRequestId;
+        this.span = Span.current(); // the http-request span: this runs in the resource method
+        span.setAttribute(SpanFields.REQUEST_ID, requestId);
+        if (xRequestId != null) {
+            span.setAttribute(SpanFields.X_REQUEST_ID, xRequestId);
+        }
+        span.setAttribute(SpanFields.MODEL, metrics.model());
+        metrics.inflight.incrementAndGet();
+        metrics.queued.incrementAndGet();
+        log(Logger.Level.INFO, "request received", Map.of());
+    }
+
+    /** The request's {@code http-request} span. */
+    public Span span() {
+        return span;
+    }
+
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The prompt is rendered and tokenized: its length, and the time the tokenizer took. */
+    public void prepared(int promptTokens, long tokenizeNanos) {
+        inputTokens = promptTokens;
+        busyNanos += tokenizeNanos;
+        metrics.tokenized(tokenizeNanos);
+        span.setAttribute(SpanFields.INPUT_TOKENS, (long) promptTokens);
+    }
+
+    /** Time the frontend spent computing for the request (rendering, detokenizing). */
+    public void busy(long nanos) {
+        busyNanos += nanos;
+    }
+
+    /** Time spent detokenizing this request's tokens. */
+    public void detokenized(long nanos) {
+        detokenizeNanos += nanos;
+        busyNanos += nanos;
+    }
+
+    /** A chunk of {@code count} tokens arrived from the workers. */
+    public void tokens(int count) {
+        if (count <= 0 || ended.get()) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (firstTokenAt == 0) {
+            firstTokenAt = now;
+            FrontendMetrics.record(metrics.timeToFirstToken, now - startedAt);
+            metrics.inputSequenceTokens.record(inputTokens);
+            metrics.cachedTokens.record(0); // no prefix cache: nothing is ever cached
+            leaveQueue();
+        } else {
+            long perToken = (now - lastTokenAt) / count;
+            for (int i = 0; i < count; i++) {
+                FrontendMetrics.record(metrics.interTokenLatency, perToken);
+            }
+        }
+        lastTokenAt = now;
+        outputTokens += count;
+        metrics.tokens(count);
+    }
+
+    public void completed() {
+        end("success", "", Logger.Level.INFO, "request completed");
+    }
+
+    public void failed(Throwable error) {
+        String errorType = FrontendMetrics.errorType(error);
+        if (WorkerErrors.isRejection(error)) {
+            metrics.rejected(endpoint);
+        }
+        if (!ended.get()) {
+            span.setStatus(StatusCode.ERROR, String.valueOf(error.getMessage()));
+        }
+        end("error", errorType, Logger.Level.ERROR, "request completed");
+    }
+
+    /** The client went away before the response was finished. */
+    public void clientDisconnected() {
+        if (ended.get()) {
+            return;
+        }
+        metrics.cancelled(endpoint, requestType);
+        end("error", "cancelled", Logger.Level.WARN, "request cancelled");
+    }
+
+    private void leaveQueue() {
+        if (queued.compareAndSet(true, false)) {
+            metrics.queued.decrementAndGet();
+        }
+    }
+
+    private void end(String status, String errorType, Logger.Level level, String message) {
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        long now = System.nanoTime();
+        long elapsed = now - startedAt;
+        leaveQueue();
+        metrics.inflight.decrementAndGet();
+        metrics.requestEnded(endpoint, requestType, status, errorType);
+        FrontendMetrics.record(metrics.requestDuration, elapsed);
+        int generated = outputTokens;
+        if (generated > 0) {
+            metrics.outputSequenceTokens.record(generated);
+            metrics.detokenized(detokenizeNanos / 1e6 / generated);
+        }
+        span.setAttribute(SpanFields.OUTPUT_TOKENS, (long) generated);
+        if (firstTokenAt != 0) {
+            span.setAttribute(SpanFields.TTFT_MS, SpanFields.millis(firstTokenAt - startedAt));
+            span.setAttribute(SpanFields.AVG_ITL_MS,
+                    SpanFields.millis(generated > 1 ? (lastTokenAt - firstTokenAt) / (generated - 1) : 0));
+        }
+        DynamoSpanProcessor.busyIdle(span, busyNanos, elapsed);
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("status", status);
+        fields.put("elapsed_ms", elapsed / 1_000_000);
+        if (!errorType.isEmpty()) {
+            fields.put("error_type", errorType);
+            if (!"cancelled".equals(errorType)) {
+                fields.put("error_detail", FrontendMetrics.errorDetail(errorType));
+            }
+        }
+        log(level, message, fields);
+    }
+
+    private void log(Logger.Level level, String message, Map<String, Object> extra) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("request_id", requestId);
+        if (xRequestId != null) {
+            fields.put(RequestIds.MDC_KEY, xRequestId);
+        }
+        fields.put("model", metrics.model());
+        fields.put("endpoint", endpoint);
+        fields.put("request_type", requestType);
+        fields.putAll(extra);
+        LifecycleLog.log(LOG, level, message, span, fields);
+    }
+}
