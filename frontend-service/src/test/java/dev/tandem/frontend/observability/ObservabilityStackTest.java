@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -433,6 +434,51 @@ class ObservabilityStackTest {
                 "(sum(rate(a_total{s=\"error\"}[1m])) or vector(0)) / sum without (x) (rate(b_total[5m] offset 1m)) * 1e9"));
         assertEquals(Set.of("m"), metricNames("label_values(m, model)"));
         assertEquals(Set.of("up"), metricNames("max by (job, instance) (up) > bool 0"));
+    }
+
+    /**
+     * With Prometheus' promtool on the PATH (Debian's prometheus package, which CI installs): prometheus.yml is a valid
+     * config, and every PromQL query of the dashboard and of Tempo's metrics link parses (as recording rules, Grafana's
+     * variables replaced by values).
+     */
+    @Test
+    void promtoolAcceptsTheConfigAndEveryQuery() throws Exception {
+        Assumptions.assumeTrue(onPath("promtool"), "promtool not on the PATH: skipping");
+        assertPromtool("check", "config", configFile("prometheus").toString());
+
+        List<String> exprs = new ArrayList<>();
+        ObservabilityStack.prometheusQueries(json(ObservabilityStack.dashboardFile())).forEach(q -> exprs.add(q.expr()));
+        datasources().get("tempo").path("jsonData").path("tracesToMetrics").path("queries")
+                .forEach(q -> exprs.add(provisioned(q.path("query").asText())));
+        var rules = ObservabilityStack.JSON.createArrayNode();
+        for (String expr : exprs) {
+            if (!expr.startsWith("label_values(")) {
+                rules.addObject().put("record", "tandem:query_" + rules.size())
+                        .put("expr", expr.replace("$__rate_interval", "1m").replace("$model", ".*"));
+            }
+        }
+        var groups = ObservabilityStack.JSON.createObjectNode();
+        groups.putArray("groups").addObject().put("name", "dashboard").set("rules", rules);
+        Path file = Files.createTempFile("tandem-dashboard-rules", ".json");
+        try {
+            ObservabilityStack.JSON.writeValue(file.toFile(), groups);
+            assertPromtool("check", "rules", file.toString());
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static boolean onPath(String command) {
+        return Stream.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator))
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, command)));
+    }
+
+    private static void assertPromtool(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("promtool"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertEquals(0, process.waitFor(), String.join(" ", command) + ":\n" + output);
     }
 
     @Test
