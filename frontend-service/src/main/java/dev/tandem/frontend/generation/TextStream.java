@@ -74,7 +74,8 @@ public final class TextStream {
                 }
             });
             upstream.set(subscription);
-            emitter.onTermination(subscription::cancel);
+            // only a client that goes away cancels the tokens: a finished response lets them complete on their own
+            emitter.onCancellation(subscription::cancel);
         });
     }
 }
