@@ -1,8 +1,6 @@
 package dev.tandem.model.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.PriorityQueue;
 
 /**
@@ -15,14 +13,13 @@ import java.util.PriorityQueue;
  *   <li>adjacent symbols are merged by merge rank (lowest first, ties leftmost) while a merge applies.</li>
  * </ol>
  */
-public final class BpeTokenizer implements Tokenizer {
+public final class BpeTokenizer extends VocabularyTokenizer {
 
-    private final Vocabulary vocab;
     private final PreTokenizer preTokenizer;
     private final byte[][] pieces;
 
     public BpeTokenizer(Vocabulary vocab) {
-        this.vocab = vocab;
+        super(vocab);
         this.preTokenizer = PreTokenizer.forType(vocab.pre());
         this.pieces = new byte[vocab.size()][];
         for (int id = 0; id < vocab.size(); id++) {
@@ -143,49 +140,5 @@ public final class BpeTokenizer implements Tokenizer {
     @Override
     public byte[] tokenBytes(int id) {
         return pieces[id].clone();
-    }
-
-    @Override
-    public String tokenText(int id) {
-        return vocab.text(id);
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
-    }
-
-    @Override
-    public OptionalInt bosId() {
-        return vocab.bos();
-    }
-
-    @Override
-    public OptionalInt eosId() {
-        return vocab.eos();
-    }
-
-    @Override
-    public boolean isEndOfGeneration(int id) {
-        return vocab.isEndOfGeneration(id);
-    }
-
-    @Override
-    public Optional<String> chatTemplate() {
-        return vocab.chatTemplate();
-    }
-
-    @Override
-    public boolean addsBos() {
-        return vocab.addBos();
-    }
-
-    @Override
-    public boolean addsEos() {
-        return vocab.addEos();
-    }
-
-    public Vocabulary vocabulary() {
-        return vocab;
     }
 }

@@ -1,8 +1,6 @@
 package dev.tandem.model.tokenizer;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.PriorityQueue;
 
 /**
@@ -17,18 +15,17 @@ import java.util.PriorityQueue;
  *   <li>symbols that are not tokens fall back to their UTF-8 bytes as {@code <0xNN>} tokens.</li>
  * </ol>
  */
-public final class SpmTokenizer implements Tokenizer {
+public final class SpmTokenizer extends VocabularyTokenizer {
 
     private static final String SPACE_MARK = "\u2581"; // '▁'
 
-    private final Vocabulary vocab;
     /** Token id of each byte value's {@code <0xNN>} token, -1 where the vocab lacks it. */
     private final int[] byteTokens = new int[256];
     /** Precomputed output bytes per token (token_to_piece without special rendering). */
     private final byte[][] pieces;
 
     public SpmTokenizer(Vocabulary vocab) {
-        this.vocab = vocab;
+        super(vocab);
         for (int b = 0; b < 256; b++) {
             int id = vocab.idOf(String.format("<0x%02X>", b));
             if (id < 0 && b < 128) {
@@ -183,49 +180,6 @@ public final class SpmTokenizer implements Tokenizer {
         return pieces[id].clone();
     }
 
-    @Override
-    public String tokenText(int id) {
-        return vocab.text(id);
-    }
-
-    @Override
-    public int vocabSize() {
-        return vocab.size();
-    }
-
-    @Override
-    public OptionalInt bosId() {
-        return vocab.bos();
-    }
-
-    @Override
-    public OptionalInt eosId() {
-        return vocab.eos();
-    }
-
-    @Override
-    public boolean isEndOfGeneration(int id) {
-        return vocab.isEndOfGeneration(id);
-    }
-
-    @Override
-    public Optional<String> chatTemplate() {
-        return vocab.chatTemplate();
-    }
-
-    @Override
-    public boolean addsBos() {
-        return vocab.addBos();
-    }
-
-    @Override
-    public boolean addsEos() {
-        return vocab.addEos();
-    }
-
-    public Vocabulary vocabulary() {
-        return vocab;
-    }
 
     /** A growable int array, to avoid boxing token ids. */
     static final class IntList {
