@@ -2,13 +2,9 @@ package dev.tandem.model.engine;
 
 import dev.tandem.model.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 
 /** bfloat16 weights: the top 16 bits of a float32, widened by a shift. */
 public final class BF16Matrix extends FloatMatrix {
-
-    private static final ValueLayout.OfShort LE_SHORT = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     BF16Matrix(MemorySegment data, int rows, int cols) {
         super(data, rows, cols);
@@ -23,7 +19,20 @@ public final class BF16Matrix extends FloatMatrix {
     public void row(int row, float[] out) {
         long base = (long) row * cols * 2;
         for (int i = 0; i < cols; i++) {
-            out[i] = Float.intBitsToFloat(data.get(LE_SHORT, base + 2L * i) << 16);
+            out[i] = Float.intBitsToFloat(data.get(F16Matrix.LE_SHORT, base + 2L * i) << 16);
+        }
+    }
+
+    @Override
+    protected void decodeRows(int row, int count, float[] out, int offset) {
+        long base = (long) row * cols * 2;
+        int n = count * cols;
+        if (Dot.VECTOR) {
+            VectorDecode.bf16(data, base, out, offset, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[offset + i] = Float.intBitsToFloat(data.get(F16Matrix.LE_SHORT, base + 2L * i) << 16);
+            }
         }
     }
 }

@@ -17,6 +17,9 @@ final class Dot {
     static final boolean VECTOR = Boolean.parseBoolean(System.getProperty("tandem.vector", "true"))
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
+    /** Integer dot products with 8-bit activations on 256-bit vectors ({@link VectorQuant}). */
+    static final boolean INT8 = VECTOR && VectorQuant.supported();
+
     private Dot() {
     }
 
@@ -43,6 +46,32 @@ final class Dot {
             out[1] = scalar(w, 0, x1, 0, n);
             out[2] = scalar(w, 0, x2, 0, n);
             out[3] = scalar(w, 0, x3, 0, n);
+        }
+    }
+
+    /** {@code oj[r0 + i] = row i · xj} for a tile of n rows (row i at {@code wOff + i·cols} of w) and four vectors. */
+    static void tile4(float[] w, int wOff, int n, int cols, float[] x0, float[] x1, float[] x2, float[] x3,
+                      float[] o0, float[] o1, float[] o2, float[] o3, int r0) {
+        if (VECTOR) {
+            VectorDot.tile4(w, wOff, n, cols, x0, x1, x2, x3, o0, o1, o2, o3, r0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                o0[r0 + i] = scalar(w, wOff + i * cols, x0, 0, cols);
+                o1[r0 + i] = scalar(w, wOff + i * cols, x1, 0, cols);
+                o2[r0 + i] = scalar(w, wOff + i * cols, x2, 0, cols);
+                o3[r0 + i] = scalar(w, wOff + i * cols, x3, 0, cols);
+            }
+        }
+    }
+
+    /** {@code o[r0 + i] = row i · x} for a tile of n rows. */
+    static void tile1(float[] w, int wOff, int n, int cols, float[] x, float[] o, int r0) {
+        if (VECTOR) {
+            VectorDot.tile1(w, wOff, n, cols, x, o, r0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                o[r0 + i] = scalar(w, wOff + i * cols, x, 0, cols);
+            }
         }
     }
 

@@ -2,9 +2,8 @@ package dev.tandem.model.engine;
 
 import dev.tandem.model.gguf.GgmlType;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 
-/** float32 weights: multiplied straight from the mapping, no decode step. */
+/** float32 weights: copied row by row into the tile (a memcpy), no other decoding. */
 public final class F32Matrix extends FloatMatrix {
 
     F32Matrix(MemorySegment data, int rows, int cols) {
@@ -22,21 +21,7 @@ public final class F32Matrix extends FloatMatrix {
     }
 
     @Override
-    public void multiply(int rowStart, int rowEnd, float[][] x, float[][] out, int batch, float[] scratch) {
-        float[] four = new float[4];
-        for (int r = rowStart; r < rowEnd; r++) {
-            long offset = (long) r * cols * Float.BYTES;
-            int b = 0;
-            for (; b + 4 <= batch; b += 4) {
-                Dot.dot4(data, offset, x[b], x[b + 1], x[b + 2], x[b + 3], cols, four);
-                out[b][r] = four[0];
-                out[b + 1][r] = four[1];
-                out[b + 2][r] = four[2];
-                out[b + 3][r] = four[3];
-            }
-            for (; b < batch; b++) {
-                out[b][r] = Dot.dot(data, offset, x[b], 0, cols);
-            }
-        }
+    protected void decodeRows(int row, int count, float[] out, int offset) {
+        MemorySegment.copy(data, Dot.LE_FLOAT, (long) row * cols * Float.BYTES, out, offset, count * cols);
     }
 }

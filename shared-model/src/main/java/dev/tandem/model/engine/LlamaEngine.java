@@ -98,7 +98,7 @@ public final class LlamaEngine implements AutoCloseable {
             }
             boolean last = from + n == tokens.length;
             want[n - 1] = last;
-            float[][] out = forward.forward(new LlamaForward.Batch(chunk, positions, tables, want));
+            float[][] out = forward.forward(new LlamaForward.Batch(chunk, positions, tables, want, true));
             if (last) {
                 logits = out[n - 1];
             }
@@ -145,7 +145,7 @@ public final class LlamaEngine implements AutoCloseable {
             tables[i] = seqs.get(i).blockIds();
             want[i] = true;
         }
-        float[][] logits = forward.forward(new LlamaForward.Batch(tokens.clone(), positions, tables, want));
+        float[][] logits = forward.forward(new LlamaForward.Batch(tokens.clone(), positions, tables, want, false));
         for (int i = 0; i < n; i++) {
             seqs.get(i).setLength(positions[i] + 1);
         }

@@ -17,9 +17,10 @@ final class LlamaForward {
 
     /**
      * One forward's inputs: entry i is {@code tokens[i]} at {@code positions[i]} of the sequence
-     * whose block table is {@code blockTables[i]}.
+     * whose block table is {@code blockTables[i]}. {@code prompt}: prompt processing rather than a
+     * decoding step, which selects the kernels of quantized weights (see {@link Activations}).
      */
-    record Batch(int[] tokens, int[] positions, int[][] blockTables, boolean[] wantLogits) {
+    record Batch(int[] tokens, int[] positions, int[][] blockTables, boolean[] wantLogits, boolean prompt) {
         int size() {
             return tokens.length;
         }
@@ -75,7 +76,7 @@ final class LlamaForward {
             for (int i = 0; i < n; i++) {
                 rmsNorm(xb[i], x[i], lw.attnNorm(), cfg.rmsNormEps());
             }
-            matmul(n, xb, new FloatMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][][] {q, k, v});
+            matmul(n, xb, new FloatMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][][] {q, k, v}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 addBias(q[i], lw.bq());
                 addBias(k[i], lw.bk());
@@ -85,16 +86,16 @@ final class LlamaForward {
                 storeKv(l, batch, i, k[i], v[i]);
             }
             attention(l, batch, q, att);
-            matmul(n, att, new FloatMatrix[] {lw.wo()}, new float[][][] {xb});
+            matmul(n, att, new FloatMatrix[] {lw.wo()}, new float[][][] {xb}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 add(x[i], xb[i]);
                 rmsNorm(xb[i], x[i], lw.ffnNorm(), cfg.rmsNormEps());
             }
-            matmul(n, xb, new FloatMatrix[] {lw.ffnGate(), lw.ffnUp()}, new float[][][] {gate, up});
+            matmul(n, xb, new FloatMatrix[] {lw.ffnGate(), lw.ffnUp()}, new float[][][] {gate, up}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 swiglu(gate[i], up[i]);
             }
-            matmul(n, gate, new FloatMatrix[] {lw.ffnDown()}, new float[][][] {xb});
+            matmul(n, gate, new FloatMatrix[] {lw.ffnDown()}, new float[][][] {xb}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 add(x[i], xb[i]);
             }
@@ -119,35 +120,34 @@ final class LlamaForward {
                 j++;
             }
         }
-        matmul(wanted, normed, new FloatMatrix[] {w.output()}, new float[][][] {logits});
+        matmul(wanted, normed, new FloatMatrix[] {w.output()}, new float[][][] {logits}, batch.prompt());
         return result;
     }
 
     /**
      * out_m[b] = W_m · in[b] for each matrix m (all with the same input), rows of all matrices
-     * split across the worker threads in one parallel region.
+     * split across the worker threads in one parallel region. Activations that a kernel wants
+     * quantized are quantized once, before the threads start.
      */
-    private void matmul(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs) {
+    private void matmul(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs, boolean prompt) {
+        Activations act = new Activations(in, batch, prompt);
         int totalRows = 0;
         long work = 0;
         for (FloatMatrix m : ws) {
             totalRows += m.rows();
             work += (long) m.rows() * m.cols() * batch;
+            m.prepare(act);
         }
         final int[] starts = new int[ws.length + 1];
         for (int m = 0; m < ws.length; m++) {
             starts[m + 1] = starts[m] + ws[m].rows();
         }
         parallel.forRange(totalRows, work, (s, e) -> {
-            float[] scratch = null;
             for (int m = 0; m < ws.length; m++) {
                 int from = Math.max(s, starts[m]);
                 int to = Math.min(e, starts[m + 1]);
                 if (from < to) {
-                    if (scratch == null || scratch.length < ws[m].cols()) {
-                        scratch = new float[ws[m].cols()];
-                    }
-                    ws[m].multiply(from - starts[m], to - starts[m], in, outs[m], batch, scratch);
+                    ws[m].multiply(from - starts[m], to - starts[m], act, outs[m]);
                 }
             }
         });

@@ -22,19 +22,33 @@ class GoldenLogitsTest {
 
     @ParameterizedTest(name = "{0} {3}")
     @CsvSource({
-            // model, metric (max: max|diff| / max|ref|; l2: relative L2 error), tolerance, KV precision
-            "stories260K.gguf, max, 1e-3, F32",
-            "rand-llama-v512.gguf, max, 1e-3, F32",
-            "rand-llama-v512-f16.gguf, l2, 2e-2, F32",
-            "rand-llama-v512-bf16.gguf, l2, 2e-2, F32",
-            "rand-llama-v32k-tied.gguf, l2, 2e-2, F32",
-            "rand-qwen2-gpt2v-tied.gguf, l2, 2e-2, F32",
+            // model, metric (max: max|diff| / max|ref|; l2: relative L2 error), tolerance, KV precision,
+            // greedy margin floor: greedy tokens are compared up to the first step whose reference
+            // margin (top-1 minus top-2 logit) is below this fraction of max|ref|
+            "stories260K.gguf, max, 1e-3, F32, 1e-3",
+            "rand-llama-v512.gguf, max, 1e-3, F32, 1e-3",
+            "rand-llama-v512-f16.gguf, l2, 2e-2, F32, 1e-3",
+            "rand-llama-v512-bf16.gguf, l2, 2e-2, F32, 1e-3",
+            // Quantized weights: llama.cpp's integer dot products with activations it quantized
+            // itself (Q8_0 / Q8_K), which the engine reproduces, and its F16 KV cache rounding.
+            // Where no activation rounds differently the logits agree to ~2e-5; but rounding to 8
+            // bits turns a 1-ulp difference anywhere upstream (summation order, exp) into a
+            // different rounding of many activations downstream, ~1% of the logits (this engine's
+            // scalar and vector kernels differ from each other that much on some prompts). So
+            // greedy steps are compared while the reference margin exceeds 3% of max|logit|.
+            "rand-llama-v512-q8_0.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
+            "rand-llama-v512-q4_0.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
+            "rand-llama-v512-q4_k.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
+            "rand-llama-v512-q5_k.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
+            "rand-llama-v512-q6_k.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
+            "rand-llama-v32k-tied.gguf, l2, 2e-2, F32, 1e-3",
+            "rand-qwen2-gpt2v-tied.gguf, l2, 2e-2, F32, 1e-3",
             // The references were computed with llama.cpp's F16 KV cache: reproducing its rounding,
             // F32 models agree ~10x closer, a sharper check that no step of the maths is off.
-            "stories260K.gguf, max, 2e-4, F16_ROUNDED",
-            "rand-llama-v512.gguf, max, 2e-4, F16_ROUNDED",
+            "stories260K.gguf, max, 2e-4, F16_ROUNDED, 1e-3",
+            "rand-llama-v512.gguf, max, 2e-4, F16_ROUNDED, 1e-3",
     })
-    void matchesReference(String modelName, String metric, double tolerance, KvPrecision precision) {
+    void matchesReference(String modelName, String metric, double tolerance, KvPrecision precision, double marginFloor) {
         JsonNode golden = SharedData.golden(modelName);
         try (LoadedModel model = ModelLoader.load(Optional.of(SharedData.model(modelName)), true)) {
             KvBlockPool pool = KvBlockPool.forBudget(model.config(), 64L << 20, 16);
@@ -69,8 +83,9 @@ class GoldenLogitsTest {
                     float[] margins = SharedData.floats(c.get("greedy_margins"));
                     int compared = 0;
                     float[] step = logits;
+                    double floor = marginFloor * maxRef;
                     for (int s = 0; s < expected.length; s++) {
-                        if (margins[s] < 1e-3 * maxRef) {
+                        if (margins[s] < floor) {
                             break;
                         }
                         int token = Sampler.argmax(step);
@@ -78,7 +93,9 @@ class GoldenLogitsTest {
                         compared++;
                         step = engine.decodeStep(List.of(seq), new int[] {token})[0];
                     }
-                    assertTrue(compared > 0 || margins[0] < 1e-3 * maxRef);
+                    assertTrue(compared > 0 || margins[0] < floor);
+                    System.out.printf("%s %s '%s': %d greedy steps equal (margin floor %.3g)%n", modelName, precision,
+                            c.get("prompt").asText(), compared, floor);
                     pool.free(seq);
                 }
                 System.out.printf("%s %s: worst %s error %.3g%n", modelName, precision, metric, worst);

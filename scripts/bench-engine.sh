@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Measures the inference engine in-process (no HTTP, no gRPC) on a GGUF model:
+#   scripts/bench-engine.sh MODEL.gguf [--threads N] [--runs R] [--prompt 128] [--decode 64] [--batch 8] [--warmup 3] [--no-bandwidth]
+# Prefill tokens/s of a 128-token prompt, decode tokens/s of 64 greedy tokens at batch 1, and aggregate
+# decode tokens/s of 8 sequences decoded together; medians of R runs (default 3) after warm-up runs (>= 3 s).
+# Threads default to the number of cores. Also prints the weight bytes read per token and the measured
+# memory read bandwidth. The last line is JSON:
+#   {"prefill_tps":…,"decode_tps":…,"decode_batch8_tps":…,"threads":…}
+# Make a model with scripts/make-model.sh. Builds shared-model on first use.
+set -euo pipefail
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+case "${1:-}" in -h|--help) usage; exit 0 ;; "") usage >&2; exit 2 ;; esac
+root=$(cd "$(dirname "$0")/.." && pwd)
+source "$root/scripts/lib/java.sh"
+select_jdk25
+source "$root/scripts/lib/tools.sh"
+run_tool "$root" dev.tandem.model.tools.BenchEngine "$@"
