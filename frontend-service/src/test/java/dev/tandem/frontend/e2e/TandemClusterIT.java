@@ -108,7 +108,9 @@ class TandemClusterIT {
         assertEquals(golden.greedyText(PROMPT, 24), choice.path("text").asText());
         assertTrue(choice.path("text").asText().startsWith(", there was a little girl named Lily"));
         assertEquals("length", choice.path("finish_reason").asText());
-        assertTrue(reply.body().path("id").asText().startsWith("cmpl-"));
+        // No request-id header: a fresh UUIDv4 becomes the request id and the response id.
+        assertTrue(reply.body().path("id").asText().matches("cmpl-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"),
+                reply.body().path("id").asText());
         JsonNode usage = reply.body().path("usage");
         assertEquals(golden.promptTokenCount(PROMPT), usage.path("prompt_tokens").asInt());
         assertEquals(24, usage.path("completion_tokens").asInt());
@@ -118,9 +120,11 @@ class TandemClusterIT {
     @Test
     @Order(2)
     void chatEqualsTheGreedyReference() {
-        OpenAiClient.Reply reply = disagg.post("/v1/chat/completions", chat(PROMPT, 24, false, ""));
+        String requestId = "5b0d0c6e-1f2a-4c3b-9d4e-5f6a7b8c9d0e";
+        OpenAiClient.Reply reply = disagg.post("/v1/chat/completions", chat(PROMPT, 24, false, ""),
+                Map.of("request-id", requestId));
         assertEquals(200, reply.status(), reply.body().toString());
-        assertTrue(reply.body().path("id").asText().startsWith("chatcmpl-"));
+        assertEquals("chatcmpl-" + requestId, reply.body().path("id").asText());
         JsonNode message = reply.body().path("choices").path(0).path("message");
         assertEquals("assistant", message.path("role").asText());
         assertEquals(golden.greedyText(PROMPT, 24), message.path("content").asText());
