@@ -93,14 +93,14 @@ public final class RequestTelemetry {
         long now = System.nanoTime();
         if (firstTokenAt == 0) {
             firstTokenAt = now;
-            FrontendMetrics.record(metrics.timeToFirstToken, now - startedAt);
+            metrics.timeToFirstToken.recordNanos(now - startedAt);
             metrics.inputSequenceTokens.record(inputTokens);
             metrics.cachedTokens.record(0); // no prefix cache: nothing is ever cached
             leaveQueue();
         } else {
             long perToken = (now - lastTokenAt) / count;
             for (int i = 0; i < count; i++) {
-                FrontendMetrics.record(metrics.interTokenLatency, perToken);
+                metrics.interTokenLatency.recordNanos(perToken);
             }
         }
         lastTokenAt = now;
@@ -147,7 +147,7 @@ public final class RequestTelemetry {
         leaveQueue();
         metrics.inflight.decrementAndGet();
         metrics.requestEnded(endpoint, requestType, status, errorType);
-        FrontendMetrics.record(metrics.requestDuration, elapsed);
+        metrics.requestDuration.recordNanos(elapsed);
         int generated = outputTokens;
         if (generated > 0) {
             metrics.outputSequenceTokens.record(generated);
