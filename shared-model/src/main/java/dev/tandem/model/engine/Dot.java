@@ -49,17 +49,14 @@ final class Dot {
         }
     }
 
-    /** {@code oj[r0 + i] = row i · xj} for a tile of n rows (row i at {@code wOff + i·cols} of w) and four vectors. */
-    static void tile4(float[] w, int wOff, int n, int cols, float[] x0, float[] x1, float[] x2, float[] x3,
-                      float[] o0, float[] o1, float[] o2, float[] o3, int r0) {
+    /** {@code oj[r0 + i] = row i · xj} for a tile of n rows (row i at {@code wOff + i·cols} of w) and two vectors. */
+    static void tile42(float[] w, int wOff, int n, int cols, float[] x0, float[] x1, float[] o0, float[] o1, int r0) {
         if (VECTOR) {
-            VectorDot.tile4(w, wOff, n, cols, x0, x1, x2, x3, o0, o1, o2, o3, r0);
+            VectorDot.tile42(w, wOff, n, cols, x0, x1, o0, o1, r0);
         } else {
             for (int i = 0; i < n; i++) {
                 o0[r0 + i] = scalar(w, wOff + i * cols, x0, 0, cols);
                 o1[r0 + i] = scalar(w, wOff + i * cols, x1, 0, cols);
-                o2[r0 + i] = scalar(w, wOff + i * cols, x2, 0, cols);
-                o3[r0 + i] = scalar(w, wOff + i * cols, x3, 0, cols);
             }
         }
     }
