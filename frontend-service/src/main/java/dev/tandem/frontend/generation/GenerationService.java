@@ -117,7 +117,8 @@ public class GenerationService {
     private Multi<TokenChunk> afterPrefill(Prefilled prefilled, GenerateRequest.Builder generate, Context trace,
             Span requestSpan) {
         PrefillResponse response = prefilled.response();
-        TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason());
+        TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason(),
+                response.getCachedTokens());
         if (first.finished()) {
             return Multi.createFrom().item(first);
         }
@@ -149,7 +150,8 @@ public class GenerationService {
                             inContext(trace, () -> stub.generate(q, observer));
                         })
                 .onItem().invoke(() -> streaming.set(true))
-                .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason()))
+                .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason(),
+                        response.getCachedTokens()))
                 .onTermination().invoke(worker::requestEnded)
                 // said explicitly as well: the worker's gRPC server does not always see a stream cancelled
                 .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))

@@ -39,6 +39,7 @@ public final class RequestTelemetry {
     private volatile long firstTokenAt;
     private volatile long lastTokenAt;
     private volatile int outputTokens;
+    private volatile int cachedTokens;
 
     RequestTelemetry(FrontendMetrics metrics, String endpoint, String requestType, String requestId, String xRequestId) {
         this.metrics = metrics;
@@ -85,17 +86,21 @@ public final class RequestTelemetry {
         busyNanos += nanos;
     }
 
-    /** A chunk of {@code count} tokens arrived from the workers. */
-    public void tokens(int count) {
+    /**
+     * A chunk of {@code count} tokens arrived from the workers; the first says how many prompt tokens the worker
+     * that ran the prompt found in its prefix cache.
+     */
+    public void tokens(int count, int cachedPromptTokens) {
         if (count <= 0 || ended.get()) {
             return;
         }
         long now = System.nanoTime();
         if (firstTokenAt == 0) {
             firstTokenAt = now;
+            cachedTokens = cachedPromptTokens;
             metrics.timeToFirstToken.recordNanos(now - startedAt);
             metrics.inputSequenceTokens.record(inputTokens);
-            metrics.cachedTokens.record(0); // no prefix cache: nothing is ever cached
+            metrics.cachedTokens.record(cachedPromptTokens);
             leaveQueue();
         } else {
             long perToken = (now - lastTokenAt) / count;
@@ -106,6 +111,11 @@ public final class RequestTelemetry {
         lastTokenAt = now;
         outputTokens += count;
         metrics.tokens(count);
+    }
+
+    /** Prompt tokens served from a worker's prefix cache (known with the first token). */
+    public int cachedTokens() {
+        return cachedTokens;
     }
 
     public void completed() {

@@ -30,13 +30,16 @@ public final class WorkerRuntime {
 
     public static WorkerRuntime load(WorkerSettings settings) {
         LoadedModel model = ModelLoader.load(settings.model(), true);
-        KvBlockPool pool = KvBlockPool.forBudget(model.config(), settings.kv().budgetMb() * 1024L * 1024L,
-                settings.kv().blockSize());
+        WorkerSettings.Kv kv = settings.kv();
+        KvBlockPool pool = kv.numBlocks().isPresent()
+                ? new KvBlockPool(model.config().numLayers(), model.config().kvDim(), kv.blockSize(), kv.numBlocks().getAsInt(),
+                        kv.prefixCaching())
+                : KvBlockPool.forBudget(model.config(), kv.budgetMb() * 1024L * 1024L, kv.blockSize(), kv.prefixCaching());
         int threads = settings.engine().threads().orElse(Runtime.getRuntime().availableProcessors());
         String workerId = settings.workerId().orElseGet(() -> UUID.randomUUID().toString().substring(0, 8));
-        LOG.infof("Loaded model %s (%s, %d layers, dim %d, context %d); KV pool %d blocks of %d tokens; %d engine threads",
+        LOG.infof("Loaded model %s (%s, %d layers, dim %d, context %d); KV pool %d blocks of %d tokens (prefix caching %s); %d engine threads",
                 settings.resolvedServedModelName(), model.config().architecture(), model.config().numLayers(),
-                model.config().dim(), model.config().contextLength(), pool.totalBlocks(), pool.blockSize(), threads);
+                model.config().dim(), model.config().contextLength(), pool.totalBlocks(), pool.blockSize(), pool.prefixCaching() ? "on" : "off", threads);
         return new WorkerRuntime(workerId, settings.resolvedServedModelName(), model, pool,
                 new LlamaEngine(model, pool, threads));
     }
