@@ -117,7 +117,7 @@ public class WorkerDirectory {
             return;
         }
         workers.put(role, next);
-        Set<String> kept = addresses.stream().collect(Collectors.toSet());
+        Set<String> kept = Set.copyOf(addresses);
         next.stream().filter(worker -> !known.containsKey(worker.address()))
                 .forEach(worker -> LOG.infof("%s worker %s joined", role, worker.address()));
         for (WorkerEndpoint gone : current) {
