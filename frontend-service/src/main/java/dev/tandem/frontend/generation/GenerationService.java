@@ -35,7 +35,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs one request on the workers. Disaggregated when prefill workers are configured: the least-loaded
+ * Runs one request on the workers. Disaggregated while there are prefill workers: the least-loaded
  * reachable prefill worker runs the prompt and returns the first token at once; a decode worker then pulls
  * that KV and streams the rest. Aggregated when there are none, or none answers: a decode worker does both.
  * An unreachable worker is skipped for the next one, as long as nothing has been streamed from it yet.
