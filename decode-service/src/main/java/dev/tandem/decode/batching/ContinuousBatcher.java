@@ -113,6 +113,8 @@ public class ContinuousBatcher {
     private final AtomicLong preemptions = new AtomicLong();
     private volatile int runningCount;
     private volatile int preemptedCount;
+    /** Prompt tokens of the sequences being prefilled that are still to compute. */
+    private volatile int prefillingTokens;
     private volatile boolean accepting = true;
     private volatile boolean stopped;
     private final Thread loop;
@@ -185,6 +187,20 @@ public class ContinuousBatcher {
         return waiting.size() + preemptedCount;
     }
 
+    /**
+     * Prompt tokens this worker has still to prefill: those of waiting prompts (not of transferred KV) and the rest
+     * of the prompts being prefilled (Dynamo's {@code active_prefill_tokens}).
+     */
+    public int pendingPrefillTokens() {
+        int waitingTokens = 0;
+        for (SequenceRequest request : waiting) {
+            if (request.prefilled == null) {
+                waitingTokens += request.prompt.length;
+            }
+        }
+        return waitingTokens + prefillingTokens;
+    }
+
     /** Sequences preempted for lack of KV blocks since the start. */
     public long preemptions() {
         return preemptions.get();
@@ -206,6 +222,7 @@ public class ContinuousBatcher {
                 worked |= prefillChunk();
                 runningCount = running.size() + prefilling.size();
                 preemptedCount = preempted.size();
+                prefillingTokens = prefilling.stream().mapToInt(p -> p.context.length - p.kv.length()).sum();
                 if (!worked) {
                     // nothing could run: wait for a request, or for blocks another thread frees
                     SequenceRequest next = waiting.poll(waiting.isEmpty() && preempted.isEmpty() ? 50 : 1,

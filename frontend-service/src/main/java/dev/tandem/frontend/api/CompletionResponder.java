@@ -47,7 +47,7 @@ public class CompletionResponder {
             RequestTelemetry telemetry) {
         long created = System.currentTimeMillis() / 1000;
         Multi<TextDelta> deltas = TextStream.of(
-                generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry.span())
+                generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry)
                         .onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size(), chunk.cachedTokens())),
                 model.tokenizer(), request.stop(), telemetry::detokenized)
                 // a client that goes away stops the work on the workers at once; the HTTP layer only notices

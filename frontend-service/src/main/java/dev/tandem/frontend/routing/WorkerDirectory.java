@@ -57,7 +57,7 @@ public class WorkerDirectory {
         this(Map.of(WorkerRole.PREFILL, config.prefillWorkers().orElse(List.of()),
                         WorkerRole.DECODE, config.decodeWorkers()),
                 WorkerDiscovery.stork(config.routing().infoTimeout()),
-                new GrpcChannels(interceptors.stream().toList()), config.routing().infoTimeout(), metrics::modelReported);
+                new GrpcChannels(interceptors.stream().toList()), config.routing().infoTimeout(), metrics::workerReported);
         poller.scheduleWithFixedDelay(this::refresh, 0, config.routing().infoInterval().toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("Routing to prefill workers %s and decode workers %s (%s)", entries.get(WorkerRole.PREFILL),
                 entries.get(WorkerRole.DECODE), entries.get(WorkerRole.PREFILL).isEmpty() ? "aggregated" : "disaggregated");

@@ -56,11 +56,13 @@ public class FrontendMetrics {
     private final Map<List<String>, Counter> cancellations = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final AtomicBoolean modelReported = new AtomicBoolean();
+    final WorkerMetrics workers;
 
     public FrontendMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, ServedModel served) {
         this.registry = registry;
         this.displayName = served.name();
         this.model = served.name().toLowerCase(Locale.ROOT);
+        this.workers = new WorkerMetrics(registry);
         Gauge.builder(PREFIX + "inflight_requests", inflight, AtomicInteger::get)
                 .description("Number of inflight requests").tag("model", model).register(registry);
         Gauge.builder(PREFIX + "active_requests", inflight, AtomicInteger::get)
@@ -115,8 +117,12 @@ public class FrontendMetrics {
         return new RequestTelemetry(this, endpoint, stream ? STREAM : UNARY, requestId, xRequestId);
     }
 
-    /** The model configuration gauges, from the first worker that reports (Dynamo: first registering instance wins). */
-    public void modelReported(WorkerInfo info) {
+    /**
+     * A worker's info report: its per-worker gauges, and the model configuration gauges from the first worker that
+     * reports (Dynamo: first registering instance wins).
+     */
+    public void workerReported(WorkerInfo info) {
+        workers.reported(info);
         if (info.getKvTotalBlocks() <= 0 || !modelReported.compareAndSet(false, true)) {
             return;
         }

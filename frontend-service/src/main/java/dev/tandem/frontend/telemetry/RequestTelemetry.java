@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
+import dev.tandem.frontend.generation.ChosenWorkers;
 import dev.tandem.frontend.generation.WorkerErrors;
 import dev.tandem.model.telemetry.DynamoSpanProcessor;
 import dev.tandem.model.telemetry.LifecycleLog;
@@ -20,7 +21,7 @@ import io.opentelemetry.api.trace.StatusCode;
  * lines ({@code request received}, {@code request completed}, {@code request cancelled}). It ends once.
  * Token callbacks arrive one at a time (from the request's token stream); the end may race them.
  */
-public final class RequestTelemetry {
+public final class RequestTelemetry implements ChosenWorkers {
 
     private static final Logger LOG = Logger.getLogger(RequestTelemetry.class);
 
@@ -40,6 +41,10 @@ public final class RequestTelemetry {
     private volatile long lastTokenAt;
     private volatile int outputTokens;
     private volatile int cachedTokens;
+    /** The worker whose prompt run produced the first token, and its type; then the decode worker streaming. */
+    private volatile String firstTokenWorker;
+    private volatile String firstTokenWorkerType;
+    private volatile String decodeWorker;
 
     RequestTelemetry(FrontendMetrics metrics, String endpoint, String requestType, String requestId, String xRequestId) {
         this.metrics = metrics;
@@ -86,6 +91,23 @@ public final class RequestTelemetry {
         busyNanos += nanos;
     }
 
+    @Override
+    public void prefillWorker(String workerId) {
+        span.setAttribute(SpanFields.PREFILL_WORKER_ID, workerId);
+        firstTokenWorker = workerId;
+        firstTokenWorkerType = WorkerMetrics.PREFILL;
+    }
+
+    @Override
+    public void decodeWorker(String workerId, boolean aggregated) {
+        span.setAttribute(SpanFields.DECODE_WORKER_ID, workerId);
+        decodeWorker = workerId;
+        if (aggregated) {
+            firstTokenWorker = workerId;
+            firstTokenWorkerType = WorkerMetrics.DECODE;
+        }
+    }
+
     /**
      * A chunk of {@code count} tokens arrived from the workers; the first says how many prompt tokens the worker
      * that ran the prompt found in its prefix cache.
@@ -101,11 +123,17 @@ public final class RequestTelemetry {
             metrics.timeToFirstToken.recordNanos(now - startedAt);
             metrics.inputSequenceTokens.record(inputTokens);
             metrics.cachedTokens.record(cachedPromptTokens);
+            if (firstTokenWorker != null) {
+                metrics.workers.firstToken(firstTokenWorker, firstTokenWorkerType, (now - startedAt) / 1e9, inputTokens);
+            }
             leaveQueue();
         } else {
             long perToken = (now - lastTokenAt) / count;
             for (int i = 0; i < count; i++) {
                 metrics.interTokenLatency.recordNanos(perToken);
+            }
+            if (decodeWorker != null) {
+                metrics.workers.interTokenLatency(decodeWorker, perToken / 1e9);
             }
         }
         lastTokenAt = now;

@@ -47,6 +47,7 @@ public class PrefillQueue {
     /** Requests waiting for or in the engine, each with its cancelled flag. */
     private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
+    private final AtomicInteger queuedPromptTokens = new AtomicInteger();
 
     /** How long a prompt waits for KV blocks: by then every handle held now has been pulled or has expired. */
     private final long kvWaitNanos;
@@ -67,6 +68,7 @@ public class PrefillQueue {
         AtomicBoolean cancelled = new AtomicBoolean();
         active.put(requestId, cancelled);
         inflight.incrementAndGet();
+        queuedPromptTokens.addAndGet(promptTokens.length);
         return CompletableFuture.supplyAsync(() -> {
             if (cancelled.get()) {
                 throw new CancellationException("request " + requestId + " was cancelled before its prefill ran");
@@ -88,6 +90,7 @@ public class PrefillQueue {
         }, executor).whenComplete((result, error) -> {
             active.remove(requestId, cancelled);
             inflight.decrementAndGet();
+            queuedPromptTokens.addAndGet(-promptTokens.length);
         });
     }
 
@@ -126,6 +129,11 @@ public class PrefillQueue {
 
     public int inflight() {
         return inflight.get();
+    }
+
+    /** Prompt tokens of the requests waiting for or in the engine. */
+    public int promptTokens() {
+        return queuedPromptTokens.get();
     }
 
     @PreDestroy
