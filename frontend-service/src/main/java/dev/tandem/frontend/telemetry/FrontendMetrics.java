@@ -55,6 +55,7 @@ public class FrontendMetrics {
     private final Map<List<String>, Counter> requests = new ConcurrentHashMap<>();
     private final Map<List<String>, Counter> cancellations = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+    private final Counter migrations;
     private final AtomicBoolean modelReported = new AtomicBoolean();
     final WorkerMetrics workers;
 
@@ -88,6 +89,8 @@ public class FrontendMetrics {
                 "Number of cached tokens (prefix cache hits) per request", isl, model);
         outputTokens = Counter.builder(PREFIX + "output_tokens").description("Total number of output tokens generated")
                 .tag("model", model).register(registry);
+        migrations = Counter.builder(PREFIX + "model_migration").description("Total number of request migrations")
+                .tags("model", model, "migration_type", "new_request").register(registry);
         tokenizeLatency = tokenizer("tokenize");
         detokenizeLatency = tokenizer("detokenize");
         Gauge.builder(PREFIX + "model_context_length", served, s -> s.config().contextLength())
@@ -165,6 +168,14 @@ public class FrontendMetrics {
                         .description("Total number of requests rejected because all workers are busy")
                         .tags("model", model, "endpoint", endpoint).register(registry))
                 .increment();
+    }
+
+    /**
+     * A request sent again to another worker after the one chosen could not be reached, before it produced anything
+     * (Dynamo's {@code migration_type="new_request"}).
+     */
+    void migrated() {
+        migrations.increment();
     }
 
     void tokenized(long nanos) {

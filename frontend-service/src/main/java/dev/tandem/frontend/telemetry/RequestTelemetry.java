@@ -100,6 +100,9 @@ public final class RequestTelemetry implements ChosenWorkers {
 
     @Override
     public void decodeWorker(String workerId, boolean aggregated) {
+        if (decodeWorker != null) {
+            metrics.migrated(); // the worker chosen before could not be reached
+        }
         span.setAttribute(SpanFields.DECODE_WORKER_ID, workerId);
         decodeWorker = workerId;
         if (aggregated) {

@@ -313,8 +313,10 @@ class TandemClusterIT {
         } finally {
             clients.shutdownNow();
         }
-        // a prefill worker going away: the frontend routes around it
+        // a prefill and a decode worker going away: the frontend routes around them, sending a request that
+        // finds its decode worker gone to the other one (a migration)
         prefill2.close();
+        decode2.close();
         for (int i = 0; i < 4; i++) {
             assertEquals(golden.greedyText(PROMPT, 24), text(frontend.post("/v1/completions", completion(PROMPT, 24, false, ""))));
         }
