@@ -1,6 +1,7 @@
 package dev.tandem.frontend.telemetry;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
 
@@ -29,9 +30,8 @@ final class WorkerMetrics {
         volatile double lastTimeToFirstToken;
         volatile double lastInputSequenceTokens;
         volatile double lastInterTokenLatency;
-        volatile boolean loadRegistered;
-        volatile boolean firstTokenRegistered;
-        volatile boolean interTokenRegistered;
+        /** The gauges registered for the worker so far. */
+        final Set<String> gauges = ConcurrentHashMap.newKeySet();
     }
 
     private record Worker(String id, String type) {
@@ -51,13 +51,8 @@ final class WorkerMetrics {
         Values values = values(worker);
         values.activeDecodeBlocks = info.getKvUsedBlocks();
         values.activePrefillTokens = info.getActivePrefillTokens();
-        if (!values.loadRegistered) {
-            values.loadRegistered = true;
-            gauge(worker, values, "active_decode_blocks", "Active KV cache decode blocks per worker",
-                    v -> v.activeDecodeBlocks);
-            gauge(worker, values, "active_prefill_tokens", "Active prefill tokens queued per worker",
-                    v -> v.activePrefillTokens);
-        }
+        gauge(worker, values, "active_decode_blocks", "Active KV cache decode blocks per worker", v -> v.activeDecodeBlocks);
+        gauge(worker, values, "active_prefill_tokens", "Active prefill tokens queued per worker", v -> v.activePrefillTokens);
     }
 
     /** The first token of a request, produced by a prefill worker or, aggregated, by a decode worker. */
@@ -66,13 +61,10 @@ final class WorkerMetrics {
         Values values = values(worker);
         values.lastTimeToFirstToken = seconds;
         values.lastInputSequenceTokens = inputTokens;
-        if (!values.firstTokenRegistered) {
-            values.firstTokenRegistered = true;
-            gauge(worker, values, "last_time_to_first_token_seconds", "Last observed time to first token per worker",
-                    v -> v.lastTimeToFirstToken);
-            gauge(worker, values, "last_input_sequence_tokens", "Last observed input sequence length per worker",
-                    v -> v.lastInputSequenceTokens);
-        }
+        gauge(worker, values, "last_time_to_first_token_seconds", "Last observed time to first token per worker",
+                v -> v.lastTimeToFirstToken);
+        gauge(worker, values, "last_input_sequence_tokens", "Last observed input sequence length per worker",
+                v -> v.lastInputSequenceTokens);
     }
 
     /** The inter-token latency of the latest chunk a decode worker streamed. */
@@ -80,18 +72,19 @@ final class WorkerMetrics {
         Worker worker = new Worker(workerId, DECODE);
         Values values = values(worker);
         values.lastInterTokenLatency = seconds;
-        if (!values.interTokenRegistered) {
-            values.interTokenRegistered = true;
-            gauge(worker, values, "last_inter_token_latency_seconds", "Last observed inter-token latency per worker",
-                    v -> v.lastInterTokenLatency);
-        }
+        gauge(worker, values, "last_inter_token_latency_seconds", "Last observed inter-token latency per worker",
+                v -> v.lastInterTokenLatency);
     }
 
     private Values values(Worker worker) {
         return workers.computeIfAbsent(worker, w -> new Values());
     }
 
+    /** Registers one of a worker's gauges the first time it has a value. */
     private void gauge(Worker worker, Values values, String name, String help, ToDoubleFunction<Values> value) {
+        if (!values.gauges.add(name)) {
+            return;
+        }
         Gauge.builder(PREFIX + name, values, value).description(help)
                 .tags(Tags.of("worker_id", worker.id(), "dp_rank", "0", "worker_type", worker.type()))
                 .strongReference(true).register(registry);
