@@ -128,8 +128,8 @@ class JsonLogsIT {
             }
             assertTrue(init >= 0, process.name + " logged no init line");
             assertTrue(lines.get(init).path("service").asText().startsWith("dynamo-"), lines.get(init).toString());
-            // from the init line on, the console formatter is Dynamo's (Quarkus logs a few lines before it)
-            for (JsonNode line : lines.subList(init, lines.size())) {
+            // every line, Quarkus' first startup lines included, has Dynamo's format
+            for (JsonNode line : lines) {
                 List<String> keys = keys(line);
                 List<String> head = new ArrayList<>(HEAD);
                 if (!line.has("file")) {

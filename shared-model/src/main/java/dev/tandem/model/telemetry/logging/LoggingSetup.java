@@ -21,10 +21,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Puts {@link DynamoLogFormatter} on the console handler Quarkus configured (to stderr:
- * {@code quarkus.log.console.stderr=true}), first thing at startup; levels are already Quarkus' own (see
- * {@link DynLogConfigSource}). In JSONL mode it then logs Dynamo's init line saying whether traces and logs are
- * exported. The few lines Quarkus logs before this point keep its own format (JSON in JSONL mode, through
- * {@code quarkus.log.console.json.enabled}).
+ * {@code quarkus.log.console.stderr=true}) at startup, if {@link DynamoFormatFilter} has not already done so
+ * with the first record; levels are already Quarkus' own (see {@link DynLogConfigSource}). In JSONL mode it then
+ * logs Dynamo's init line saying whether traces and logs are exported.
  */
 @Singleton
 public class LoggingSetup {
