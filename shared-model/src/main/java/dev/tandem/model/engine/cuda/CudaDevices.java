@@ -38,6 +38,9 @@ public final class CudaDevices {
         }
     }
 
+    /** Why the driver library did not load, from the first attempt (later ones only see NoClassDefFoundError). */
+    private static String driverFailure;
+
     private CudaDevices() {
     }
 
@@ -100,8 +103,11 @@ public final class CudaDevices {
             result = cuInit(0);
         } catch (LinkageError e) {
             // JCuda's JNI library links libcuda.so.1, which only the NVIDIA driver installs.
+            if (driverFailure == null) {
+                driverFailure = firstLine(e);
+            }
             throw new CudaException(CudaException.Kind.NO_DRIVER, "no NVIDIA driver: the CUDA driver library (libcuda.so.1) "
-                    + "could not be loaded (" + firstLine(e) + ")", e);
+                    + "could not be loaded (" + driverFailure + ")", e);
         }
         if (result == CUresult.CUDA_ERROR_NO_DEVICE) {
             throw new CudaException(CudaException.Kind.NO_DEVICE, "no CUDA device found (cuInit: CUDA_ERROR_NO_DEVICE)", null);

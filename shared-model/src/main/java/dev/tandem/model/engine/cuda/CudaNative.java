@@ -22,7 +22,7 @@ final class CudaNative {
     }
 
     /**
-     * Loads the library once: {@code library} if given, else the first {@value} file found on
+     * Loads the library once: {@code library} if given, else the first libtandem_cuda.so found on
      * {@code java.library.path} or in {@code src-native/build} of the working directory or its parents.
      *
      * @throws CudaException (kind LIBRARY) when it is missing or does not load
@@ -31,10 +31,7 @@ final class CudaNative {
         if (loaded != null) {
             return loaded;
         }
-        List<Path> candidates = library.map(List::of).orElseGet(CudaNative::searchPath);
-        Path path = candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() -> new CudaException(
-                CudaException.Kind.LIBRARY, "the CUDA kernel library " + FILE_NAME + " was not found (looked at "
-                + candidates + "): build it with src-native/build.sh and point tandem.engine.cuda.library at it", null));
+        Path path = find(library);
         try {
             System.load(path.toAbsolutePath().toString());
         } catch (UnsatisfiedLinkError e) {
@@ -43,6 +40,14 @@ final class CudaNative {
         }
         loaded = path;
         return path;
+    }
+
+    /** The library file {@link #load} would load. */
+    static Path find(Optional<Path> library) {
+        List<Path> candidates = library.map(List::of).orElseGet(CudaNative::searchPath);
+        return candidates.stream().filter(Files::isRegularFile).findFirst().orElseThrow(() -> new CudaException(
+                CudaException.Kind.LIBRARY, "the CUDA kernel library " + FILE_NAME + " was not found (looked at "
+                + candidates + "): build it with src-native/build.sh and point tandem.engine.cuda.library at it", null));
     }
 
     static List<Path> searchPath() {
