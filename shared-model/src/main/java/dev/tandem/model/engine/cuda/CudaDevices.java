@@ -131,9 +131,16 @@ public final class CudaDevices {
         }
     }
 
+    /** The line of a native loading error that names the missing library, else its first line. */
     private static String firstLine(Throwable e) {
-        String message = String.valueOf(e.getMessage());
-        int nl = message.indexOf('\n');
-        return e.getClass().getSimpleName() + ": " + (nl < 0 ? message : message.substring(0, nl));
+        String[] lines = String.valueOf(e.getMessage()).split("\n");
+        for (String line : lines) {
+            if (line.contains("cannot open shared object file")) {
+                // "java.lang.UnsatisfiedLinkError: /tmp/libJCudaDriver….so: libcuda.so.1: cannot open shared object file: …"
+                int libcuda = line.indexOf("libcuda");
+                return (libcuda >= 0 ? line.substring(libcuda) : line).trim();
+            }
+        }
+        return e.getClass().getSimpleName() + ": " + lines[0];
     }
 }
