@@ -50,6 +50,7 @@ T* alloc_host(std::vector<void*>& owned, size_t count, const char* what) {
 
 struct Model {
     ModelDesc d{};
+    int device = 0;  // the runtime's current device is per host thread: every entry point selects it
     std::vector<LayerDesc> layers;
     std::vector<void*> device_owned, host_owned;
     cudaStream_t stream = nullptr;    // forward passes
@@ -298,6 +299,7 @@ Model* model_create(const ModelDesc& desc) {
     m->d = desc;
     m->layers.assign(desc.layer, desc.layer + desc.layers);
     try {
+        check(cudaGetDevice(&m->device), "cudaGetDevice");
         const ModelDesc& d = m->d;
         check(cudaStreamCreateWithFlags(&m->stream, cudaStreamNonBlocking), "creating a CUDA stream");
         check(cudaStreamCreateWithFlags(&m->transfer, cudaStreamNonBlocking), "creating a CUDA stream");
@@ -343,6 +345,7 @@ Model* model_create(const ModelDesc& desc) {
 
 void model_destroy(Model* m) {
     if (!m) return;
+    cudaSetDevice(m->device);
     if (m->stream) cudaStreamSynchronize(m->stream);
     for (auto& g : m->graphs) cudaGraphExecDestroy(g.second);
     for (void* p : m->device_owned) cudaFree(p);
@@ -356,6 +359,7 @@ void model_forward(Model* mp, int n, const int* tokens, const int* positions, co
                    const int* want, int wanted, bool prompt, bool logits, int* greedy) {
     Model& m = *mp;
     const ModelDesc& d = m.d;
+    check(cudaSetDevice(m.device), "selecting the model's device");
     if (n < 1 || n > d.max_tokens || wanted < 0 || wanted > n || stride < 1 || stride > d.table_stride) {
         throw CudaError(1, "forward of " + std::to_string(n) + " entries (" + std::to_string(wanted) +
                                " with logits, block tables of " + std::to_string(stride) + ") exceeds the device buffers (" +
@@ -405,6 +409,7 @@ void kv_copy(Model& m, int block, int tokens, bool to_device) {
         throw CudaError(1, "KV block " + std::to_string(block) + " with " + std::to_string(tokens) + " positions is out of range");
     }
     if (tokens == 0) return;
+    check(cudaSetDevice(m.device), "selecting the model's device");
     size_t bytes = (size_t)tokens * m.kv_dim() * sizeof(float);
     size_t block_floats = (size_t)block * d.block_size * m.kv_dim();
     for (int kind = 0; kind < 2; kind++) {
