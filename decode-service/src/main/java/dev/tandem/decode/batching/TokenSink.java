@@ -5,8 +5,11 @@ import dev.tandem.model.worker.FinishRule;
 /** Where a sequence's tokens go, from the batch loop's thread. */
 public interface TokenSink {
 
-    /** Before the first token: time spent waiting for a batch slot or KV blocks, and in the prompt here. */
-    void started(long queueMicros, long prefillMicros);
+    /**
+     * Before the first token: time spent waiting for a batch slot or KV blocks, and in the prompt here; the prompt
+     * tokens computed here and those found in the prefix cache (both 0 when the KV was transferred).
+     */
+    void started(long queueMicros, long prefillMicros, int computedTokens, int cachedTokens);
 
     /**
      * @param stepMicros time of the engine step (or prefill) that produced the token

@@ -58,12 +58,16 @@ public class DecodeGrpcService implements DecodeWorker {
             return Multi.createFrom().failure(invalid.asRuntimeException());
         }
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
+        Status tooLarge = batcher.checkFits(prompt.length, sampling);
+        if (tooLarge != null) {
+            call.failed(tooLarge.asRuntimeException());
+            return Multi.createFrom().failure(tooLarge.asRuntimeException());
+        }
         long seed = ProtoMapping.seed(request.getSampling());
         LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
         Multi<GenerateResponse> responses = Multi.createFrom().emitter(emitter -> {
-            GrpcTokenSink sink = new GrpcTokenSink(emitter, call, RequestLogContext.capture());
+            GrpcTokenSink sink = new GrpcTokenSink(emitter, call, RequestLogContext.capture(), metrics);
             if (!request.hasKvSource()) {
-                metrics.promptTokens(prompt.length, 0);
                 start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
                 return;
             }
@@ -75,7 +79,8 @@ public class DecodeGrpcService implements DecodeWorker {
             }
             transfers.execute(RequestLogContext.capture().wrap(() -> {
                 try {
-                    KvPuller.Pulled pulled = puller.pull(request.getRequestId(), request.getKvSource());
+                    KvPuller.Pulled pulled = puller.pull(request.getRequestId(), request.getKvSource(), prompt,
+                            () -> sequence.isCancelled() || emitter.isCancelled());
                     sequence.transferred(pulled.sequence());
                     sink.transferred(pulled.bytes(), pulled.micros());
                     metrics.kvTransferred(pulled.bytes(), pulled.micros() * 1000);

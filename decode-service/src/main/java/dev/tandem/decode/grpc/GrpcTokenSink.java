@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 import dev.tandem.decode.batching.TokenSink;
 import dev.tandem.model.protocol.ProtoMapping;
+import dev.tandem.model.telemetry.ComponentMetrics;
 import dev.tandem.model.telemetry.WorkerCall;
 import dev.tandem.model.telemetry.logging.RequestLogContext;
 import dev.tandem.model.worker.FinishRule;
@@ -20,11 +21,15 @@ final class GrpcTokenSink implements TokenSink {
     private final WorkerCall call;
     /** The call's logging context: the stream ends on the batch loop's thread, where it is not. */
     private final RequestLogContext context;
+    private final ComponentMetrics metrics;
     private final Timings.Builder timings = Timings.newBuilder();
     private boolean first = true;
+    private int cachedTokens;
 
-    GrpcTokenSink(MultiEmitter<? super GenerateResponse> emitter, WorkerCall call, RequestLogContext context) {
+    GrpcTokenSink(MultiEmitter<? super GenerateResponse> emitter, WorkerCall call, RequestLogContext context,
+            ComponentMetrics metrics) {
         this.emitter = emitter;
+        this.metrics = metrics;
         this.call = call;
         this.context = context;
     }
@@ -34,8 +39,12 @@ final class GrpcTokenSink implements TokenSink {
     }
 
     @Override
-    public void started(long queueMicros, long prefillMicros) {
+    public void started(long queueMicros, long prefillMicros, int computedTokens, int cachedTokens) {
         timings.setQueueUs(queueMicros).setPrefillUs(prefillMicros);
+        this.cachedTokens = cachedTokens;
+        if (computedTokens + cachedTokens > 0) {
+            metrics.promptTokens(computedTokens, cachedTokens);
+        }
         call.busy(prefillMicros * 1000);
     }
 
@@ -50,7 +59,7 @@ final class GrpcTokenSink implements TokenSink {
         boolean firstToken = first;
         if (first) {
             first = false;
-            message.setTimings(timings);
+            message.setTimings(timings).setCachedTokens(cachedTokens);
         }
         GenerateResponse response = message.build();
         if (!firstToken || timings.getPrefillUs() == 0) { // a prefilled first token's time is counted in started()

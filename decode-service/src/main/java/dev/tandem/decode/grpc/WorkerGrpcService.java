@@ -30,6 +30,7 @@ public class WorkerGrpcService implements Worker {
         return Uni.createFrom().item(ProtoMapping.workerInfo(runtime, WorkerRole.WORKER_ROLE_DECODE)
                 .setInflightRequests(batcher.runningCount())
                 .setQueuedRequests(batcher.waitingCount())
+                .setActivePrefillTokens(batcher.pendingPrefillTokens())
                 .setMaxBatchSize(batcher.maxBatchSize())
                 .build());
     }

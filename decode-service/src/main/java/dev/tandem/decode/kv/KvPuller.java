@@ -3,6 +3,8 @@ package dev.tandem.decode.kv;
 import java.nio.ByteOrder;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,6 +32,10 @@ public class KvPuller {
     public record Pulled(KvSequence sequence, long bytes, long micros) {
     }
 
+    /** Bounded below the prefill workers' default handle timeout (30 s), after which the KV is gone anyway. */
+    private static final long KV_WAIT_NANOS = 20_000_000_000L;
+    private static final long KV_POLL_NANOS = 2_000_000;
+
     private final KvBlockPool pool;
     private final GrpcChannels channels;
 
@@ -38,15 +44,20 @@ public class KvPuller {
         this.channels = new GrpcChannels(interceptors.stream().toList());
     }
 
-    /** Blocks until the whole KV has arrived; frees what it reserved when anything goes wrong. */
-    public Pulled pull(String requestId, KvHandle handle) {
+    /**
+     * Blocks until the whole KV of {@code prompt} has arrived; frees what it reserved when anything goes wrong. While
+     * the pool is full it waits for running sequences to free blocks. The imported full blocks join this worker's
+     * prefix cache like computed ones.
+     */
+    public Pulled pull(String requestId, KvHandle handle, int[] prompt, BooleanSupplier cancelled) {
         long startedAt = System.nanoTime();
         KvSequence sequence = pool.newSequence();
         try {
-            if (!pool.reserve(sequence, handle.getNumTokens())) {
-                throw Status.RESOURCE_EXHAUSTED.withDescription("the KV cache cannot take " + handle.getNumTokens()
-                        + " transferred tokens").asRuntimeException();
+            if (handle.getNumTokens() != prompt.length) {
+                throw Status.FAILED_PRECONDITION.withDescription("the KV handle covers " + handle.getNumTokens()
+                        + " tokens, the prompt has " + prompt.length).asRuntimeException();
             }
+            awaitBlocks(sequence, handle.getNumTokens(), cancelled);
             Iterator<KvChunk> chunks = PrefillWorkerGrpc.newBlockingStub(channels.get(handle.getWorkerAddress()))
                     .withInterceptors(RequestIds.attach(requestId))
                     .pullKv(PullKvRequest.newBuilder().setHandleId(handle.getHandleId()).build());
@@ -65,11 +76,25 @@ public class KvPuller {
                 throw Status.DATA_LOSS.withDescription("KV transfer ended after " + blocks + " of "
                         + handle.getNumBlocks() + " blocks").asRuntimeException();
             }
-            sequence.setLength(handle.getNumTokens());
+            pool.append(sequence, prompt);
             return new Pulled(sequence, bytes, (System.nanoTime() - startedAt) / 1000);
         } catch (RuntimeException e) {
             pool.free(sequence);
             throw e;
+        }
+    }
+
+    private void awaitBlocks(KvSequence sequence, int tokens, BooleanSupplier cancelled) {
+        long deadline = System.nanoTime() + KV_WAIT_NANOS;
+        while (!pool.reserve(sequence, tokens)) {
+            if (cancelled.getAsBoolean()) {
+                throw Status.CANCELLED.withDescription("request cancelled while waiting for KV blocks").asRuntimeException();
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw Status.RESOURCE_EXHAUSTED.withDescription("the KV cache had no room for " + tokens
+                        + " transferred tokens within " + KV_WAIT_NANOS / 1_000_000_000 + " s").asRuntimeException();
+            }
+            LockSupport.parkNanos(KV_POLL_NANOS);
         }
     }
 

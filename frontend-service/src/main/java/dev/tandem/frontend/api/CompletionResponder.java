@@ -47,8 +47,8 @@ public class CompletionResponder {
             RequestTelemetry telemetry) {
         long created = System.currentTimeMillis() / 1000;
         Multi<TextDelta> deltas = TextStream.of(
-                generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry.span())
-                        .onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size())),
+                generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry)
+                        .onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size(), chunk.cachedTokens())),
                 model.tokenizer(), request.stop(), telemetry::detokenized)
                 // a client that goes away stops the work on the workers at once; the HTTP layer only notices
                 // when it next fails to write
@@ -63,27 +63,28 @@ public class CompletionResponder {
                 .onFailure().invoke(telemetry::failed)
                 .onCancellation().invoke(telemetry::clientDisconnected);
         if (!request.stream()) {
-            Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all)))
+            Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all, telemetry)))
                     .toMulti();
             return RestMulti.fromMultiData(body.map(WireText::new)).encodeAsJsonArray(false)
                     .header("Content-Type", "application/json").header(RequestIds.HEADER, request.requestId()).build();
         }
-        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas).map(WireText::new))
+        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas, telemetry).map(WireText::new))
                 .encodeAsJsonArray(false)
                 .header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache")
                 .header(RequestIds.HEADER, request.requestId()).build();
     }
 
-    private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<TextDelta> all) {
+    private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<TextDelta> all,
+            RequestTelemetry telemetry) {
         StringBuilder text = new StringBuilder();
         all.forEach(delta -> text.append(delta.text()));
         TextDelta last = all.getLast();
         return shape.whole(id, created, request.model(), text.toString(), last.finishReason(),
-                usage(request, last.completionTokens()));
+                usage(request, last.completionTokens(), telemetry.cachedTokens()));
     }
 
     private Multi<String> stream(PreparedRequest request, ResponseShape shape, String id, long created,
-            Multi<TextDelta> deltas) {
+            Multi<TextDelta> deltas, RequestTelemetry telemetry) {
         AtomicBoolean started = new AtomicBoolean();
         Multi<String> chunks = deltas.onItem().transformToIterable(delta -> {
             List<StreamChunk> out = new ArrayList<>(4);
@@ -100,7 +101,8 @@ public class CompletionResponder {
             if (request.includeUsage()) {
                 out.replaceAll(StreamChunk::withNullUsage);
                 if (delta.finished()) {
-                    out.add(shape.usage(id, created, request.model(), usage(request, delta.completionTokens())));
+                    out.add(shape.usage(id, created, request.model(),
+                            usage(request, delta.completionTokens(), telemetry.cachedTokens())));
                 }
             }
             return out.stream().map(sse::event).toList();
@@ -113,7 +115,7 @@ public class CompletionResponder {
                 });
     }
 
-    private static Usage usage(PreparedRequest request, int completionTokens) {
-        return Usage.of(request.promptTokens().length, completionTokens, 0);
+    private static Usage usage(PreparedRequest request, int completionTokens, int cachedTokens) {
+        return Usage.of(request.promptTokens().length, completionTokens, cachedTokens);
     }
 }

@@ -39,12 +39,13 @@ public class OpenAiResource {
     @Path("/chat/completions")
     public RestMulti<WireText> chatCompletions(ChatCompletionRequest body, @Context ContainerRequestContext http,
             @Context RoutingContext routing) {
-        String id = ResponseShape.CHAT.newId();
+        String requestId = RequestIdFilters.requestId(http);
+        String id = ResponseShape.CHAT.id(requestId);
         RequestTelemetry telemetry = metrics.start(FrontendMetrics.CHAT_COMPLETIONS, body != null && Boolean.TRUE.equals(body.stream()),
-                ResponseShape.requestIdOf(id), requestId(http));
+                requestId, xRequestId(http));
         try {
             var options = RequestValidator.validate(required(body));
-            return responder.respond(preparer.chat(requestId(http), options, body.messages(), telemetry), ResponseShape.CHAT,
+            return responder.respond(preparer.chat(xRequestId(http), options, body.messages(), telemetry), ResponseShape.CHAT,
                     routing, id, telemetry);
         } catch (RuntimeException e) {
             telemetry.failed(e);
@@ -56,12 +57,13 @@ public class OpenAiResource {
     @Path("/completions")
     public RestMulti<WireText> completions(CompletionRequest body, @Context ContainerRequestContext http,
             @Context RoutingContext routing) {
-        String id = ResponseShape.COMPLETION.newId();
+        String requestId = RequestIdFilters.requestId(http);
+        String id = ResponseShape.COMPLETION.id(requestId);
         RequestTelemetry telemetry = metrics.start(FrontendMetrics.COMPLETIONS, body != null && Boolean.TRUE.equals(body.stream()),
-                ResponseShape.requestIdOf(id), requestId(http));
+                requestId, xRequestId(http));
         try {
             var options = RequestValidator.validate(required(body));
-            return responder.respond(preparer.completion(requestId(http), options, body.prompt(), telemetry),
+            return responder.respond(preparer.completion(xRequestId(http), options, body.prompt(), telemetry),
                     ResponseShape.COMPLETION, routing, id, telemetry);
         } catch (RuntimeException e) {
             telemetry.failed(e);
@@ -76,7 +78,7 @@ public class OpenAiResource {
         return body;
     }
 
-    private static String requestId(ContainerRequestContext http) {
+    private static String xRequestId(ContainerRequestContext http) {
         return (String) http.getProperty(RequestIdFilters.PROPERTY);
     }
 }

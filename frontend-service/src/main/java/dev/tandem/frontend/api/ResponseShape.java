@@ -13,8 +13,8 @@ enum ResponseShape {
 
     CHAT {
         @Override
-        String newId() {
-            return ResponseIds.chat();
+        String id(String requestId) {
+            return ResponseIds.chat(requestId);
         }
 
         @Override
@@ -45,8 +45,8 @@ enum ResponseShape {
 
     COMPLETION {
         @Override
-        String newId() {
-            return ResponseIds.completion();
+        String id(String requestId) {
+            return ResponseIds.completion(requestId);
         }
 
         @Override
@@ -75,7 +75,8 @@ enum ResponseShape {
         }
     };
 
-    abstract String newId();
+    /** The response id of a request: {@code chatcmpl-<request_id>} or {@code cmpl-<request_id>}. */
+    abstract String id(String requestId);
 
     abstract StreamChunk opening(String id, long created, String model);
 
@@ -86,9 +87,4 @@ enum ResponseShape {
     abstract StreamChunk usage(String id, long created, String model, Usage usage);
 
     abstract Object whole(String id, long created, String model, String text, String reason, Usage usage);
-
-    /** Dynamo's {@code request_id}: the response id without its {@code chatcmpl-}/{@code cmpl-} prefix. */
-    static String requestIdOf(String responseId) {
-        return responseId.substring(responseId.indexOf('-') + 1);
-    }
 }

@@ -35,7 +35,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs one request on the workers. Disaggregated when prefill workers are configured: the least-loaded
+ * Runs one request on the workers. Disaggregated while there are prefill workers: the least-loaded
  * reachable prefill worker runs the prompt and returns the first token at once; a decode worker then pulls
  * that KV and streams the rest. Aggregated when there are none, or none answers: a decode worker does both.
  * An unreachable worker is skipped for the next one, as long as nothing has been streamed from it yet.
@@ -56,15 +56,13 @@ public class GenerationService {
         this.tracer = tracer;
     }
 
-    public Multi<TokenChunk> generate(String requestId, int[] prompt, SamplingParams sampling) {
-        return generate(requestId, prompt, sampling, Span.current());
-    }
-
     /**
-     * @param requestSpan the request's {@code http-request} span, which hears of the chosen workers; it is the
-     *        current span here (the caller runs in the request's context), and the parent of the workers' spans
+     * Runs in the request's context: its current span (the {@code http-request} span) is the parent of the
+     * workers' spans.
+     *
+     * @param chosen hears of the workers that serve the request
      */
-    public Multi<TokenChunk> generate(String requestId, int[] prompt, SamplingParams sampling, Span requestSpan) {
+    public Multi<TokenChunk> generate(String requestId, int[] prompt, SamplingParams sampling, ChosenWorkers chosen) {
         Context trace = Context.current();
         List<Integer> promptIds = Arrays.stream(prompt).boxed().toList();
         GenerateRequest.Builder generate = GenerateRequest.newBuilder()
@@ -78,23 +76,23 @@ public class GenerationService {
             long routingStart = System.nanoTime();
             List<WorkerEndpoint> candidates = directory.candidates(WorkerRole.PREFILL);
             long routingNanos = System.nanoTime() - routingStart;
-            tokens = prefill(prefill, candidates, 0, trace.with(routing), requestSpan)
+            tokens = prefill(prefill, candidates, 0, trace.with(routing), chosen)
                     .onTermination().invoke(() -> {
                         DynamoSpanProcessor.busyIdle(routing, routingNanos, System.nanoTime() - routingStart);
                         routing.end();
                     })
                     .onItem().transformToMulti(prefilled -> prefilled == null
-                            ? decode(generate.build(), trace, requestSpan)
-                            : afterPrefill(prefilled, generate, trace, requestSpan));
+                            ? decode(generate.build(), trace, chosen)
+                            : afterPrefill(prefilled, generate, trace, chosen));
         } else {
-            tokens = decode(generate.build(), trace, requestSpan);
+            tokens = decode(generate.build(), trace, chosen);
         }
         return tokens.onFailure().transform(WorkerErrors::toApiError);
     }
 
     /** Null when no prefill worker answered: the caller falls back to aggregated serving. */
     private Uni<Prefilled> prefill(PrefillRequest request, List<WorkerEndpoint> candidates, int index, Context trace,
-            Span requestSpan) {
+            ChosenWorkers chosen) {
         if (index >= candidates.size()) {
             LOG.warnf("No prefill worker reachable for request %s: serving it aggregated", request.getRequestId());
             return Uni.createFrom().nullItem();
@@ -104,36 +102,37 @@ public class GenerationService {
         worker.requestStarted();
         var stub = PrefillWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return GrpcCalls.<PrefillRequest, PrefillResponse>unary(request, (q, observer) -> inContext(trace, () -> stub.prefill(q, observer)))
-                .invoke(() -> requestSpan.setAttribute(SpanFields.PREFILL_WORKER_ID, workerId(worker)))
+                .invoke(() -> chosen.prefillWorker(workerId(worker)))
                 .map(response -> new Prefilled(response, worker))
                 .onTermination().invoke(worker::requestEnded)
                 .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(WorkerErrors::isUnreachable).recoverWithUni(error -> {
                     worker.markUnreachable();
-                    return prefill(request, candidates, index + 1, trace, requestSpan);
+                    return prefill(request, candidates, index + 1, trace, chosen);
                 });
     }
 
     private Multi<TokenChunk> afterPrefill(Prefilled prefilled, GenerateRequest.Builder generate, Context trace,
-            Span requestSpan) {
+            ChosenWorkers chosen) {
         PrefillResponse response = prefilled.response();
-        TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason());
+        TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason(),
+                response.getCachedTokens());
         if (first.finished()) {
             return Multi.createFrom().item(first);
         }
         GenerateRequest request = generate.setKvSource(response.getKvHandle())
                 .setFirstTokenId(response.getFirstTokenId()).build();
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, trace, requestSpan))
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, trace, chosen))
                 // a handle that was never pulled is freed at once rather than at its timeout
                 .onCancellation().invoke(() -> cancelOn(prefilled.worker(), request.getRequestId()));
     }
 
-    private Multi<TokenChunk> decode(GenerateRequest request, Context trace, Span requestSpan) {
-        return decode(request, directory.candidates(WorkerRole.DECODE), 0, trace, requestSpan);
+    private Multi<TokenChunk> decode(GenerateRequest request, Context trace, ChosenWorkers chosen) {
+        return decode(request, directory.candidates(WorkerRole.DECODE), 0, trace, chosen);
     }
 
     private Multi<TokenChunk> decode(GenerateRequest request, List<WorkerEndpoint> candidates, int index, Context trace,
-            Span requestSpan) {
+            ChosenWorkers chosen) {
         if (index >= candidates.size()) {
             return Multi.createFrom().failure(OpenAiException.serviceUnavailable(
                     "No decode worker reachable (" + directory.all(WorkerRole.DECODE).size() + " configured)"));
@@ -145,17 +144,18 @@ public class GenerationService {
         var stub = DecodeWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return GrpcCalls.<GenerateRequest, GenerateResponse>serverStream(request,
                         (q, observer) -> {
-                            requestSpan.setAttribute(SpanFields.DECODE_WORKER_ID, workerId(worker));
+                            chosen.decodeWorker(workerId(worker), !request.hasKvSource());
                             inContext(trace, () -> stub.generate(q, observer));
                         })
                 .onItem().invoke(() -> streaming.set(true))
-                .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason()))
+                .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason(),
+                        response.getCachedTokens()))
                 .onTermination().invoke(worker::requestEnded)
                 // said explicitly as well: the worker's gRPC server does not always see a stream cancelled
                 .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(error -> !streaming.get() && WorkerErrors.isUnreachable(error)).recoverWithMulti(error -> {
                     worker.markUnreachable();
-                    return decode(request, candidates, index + 1, trace, requestSpan);
+                    return decode(request, candidates, index + 1, trace, chosen);
                 });
     }
 

@@ -2,21 +2,22 @@ package dev.tandem.frontend.openai;
 
 import java.util.UUID;
 
-/** Response ids in OpenAI's shape: a prefix naming the API and a random hex part. */
+/** Response ids in Dynamo's shape: OpenAI's prefix naming the API, then the request's internal id. */
 public final class ResponseIds {
 
     private ResponseIds() {
     }
 
-    public static String chat() {
-        return "chatcmpl-" + randomHex();
+    /** A fresh internal request id (a UUIDv4), for requests that bring none. */
+    public static String newRequestId() {
+        return UUID.randomUUID().toString();
     }
 
-    public static String completion() {
-        return "cmpl-" + randomHex();
+    public static String chat(String requestId) {
+        return "chatcmpl-" + requestId;
     }
 
-    private static String randomHex() {
-        return UUID.randomUUID().toString().replace("-", "");
+    public static String completion(String requestId) {
+        return "cmpl-" + requestId;
     }
 }

@@ -1,11 +1,9 @@
 package dev.tandem.frontend.telemetry;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,7 +17,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
+import io.prometheus.client.CollectorRegistry;
 
 /**
  * The frontend's {@code dynamo_frontend_*} metrics (the spec's §3.3), with Dynamo's labels and histogram buckets,
@@ -44,12 +43,12 @@ public class FrontendMetrics {
     final AtomicInteger inflight = new AtomicInteger();
     final AtomicInteger queued = new AtomicInteger();
     final AtomicLong disconnectedClients = new AtomicLong();
-    final Timer requestDuration;
-    final Timer timeToFirstToken;
-    final Timer interTokenLatency;
-    final DistributionSummary inputSequenceTokens;
-    final DistributionSummary outputSequenceTokens;
-    final DistributionSummary cachedTokens;
+    final SpecHistogram requestDuration;
+    final SpecHistogram timeToFirstToken;
+    final SpecHistogram interTokenLatency;
+    final SpecHistogram inputSequenceTokens;
+    final SpecHistogram outputSequenceTokens;
+    final SpecHistogram cachedTokens;
     final Counter outputTokens;
     final DistributionSummary tokenizeLatency;
     final DistributionSummary detokenizeLatency;
@@ -57,11 +56,13 @@ public class FrontendMetrics {
     private final Map<List<String>, Counter> cancellations = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final AtomicBoolean modelReported = new AtomicBoolean();
+    final WorkerMetrics workers;
 
-    public FrontendMetrics(MeterRegistry registry, ServedModel served) {
+    public FrontendMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, ServedModel served) {
         this.registry = registry;
         this.displayName = served.name();
         this.model = served.name().toLowerCase(Locale.ROOT);
+        this.workers = new WorkerMetrics(registry);
         Gauge.builder(PREFIX + "inflight_requests", inflight, AtomicInteger::get)
                 .description("Number of inflight requests").tag("model", model).register(registry);
         Gauge.builder(PREFIX + "active_requests", inflight, AtomicInteger::get)
@@ -71,26 +72,20 @@ public class FrontendMetrics {
                 .description("Number of requests waiting for their first token").tag("model", model).register(registry);
         Gauge.builder(PREFIX + "disconnected_clients", disconnectedClients, AtomicLong::get)
                 .description("Number of disconnected clients").register(registry);
-        requestDuration = Timer.builder(PREFIX + "request_duration").description("Duration of LLM requests")
-                .serviceLevelObjectives(seconds(HistogramBuckets.resolve(HistogramBuckets.REQUEST_DURATION)))
-                .tag("model", model).register(registry);
-        timeToFirstToken = Timer.builder(PREFIX + "time_to_first_token").description("Time to first token in seconds")
-                .serviceLevelObjectives(seconds(HistogramBuckets.resolve(HistogramBuckets.TTFT)))
-                .tag("model", model).register(registry);
-        interTokenLatency = Timer.builder(PREFIX + "inter_token_latency").description("Inter-token latency in seconds")
-                .serviceLevelObjectives(seconds(HistogramBuckets.resolve(HistogramBuckets.ITL)))
-                .tag("model", model).register(registry);
-        double[] isl = positive(HistogramBuckets.resolve(HistogramBuckets.INPUT_SEQUENCE));
-        inputSequenceTokens = DistributionSummary.builder(PREFIX + "input_sequence_tokens")
-                .description("Input sequence length in tokens").serviceLevelObjectives(isl).tag("model", model)
-                .register(registry);
-        outputSequenceTokens = DistributionSummary.builder(PREFIX + "output_sequence_tokens")
-                .description("Output sequence length in tokens")
-                .serviceLevelObjectives(positive(HistogramBuckets.resolve(HistogramBuckets.OUTPUT_SEQUENCE))).tag("model", model)
-                .register(registry);
-        cachedTokens = DistributionSummary.builder(PREFIX + "cached_tokens")
-                .description("Number of cached tokens (prefix cache hits) per request").serviceLevelObjectives(isl)
-                .tag("model", model).register(registry);
+        CollectorRegistry histograms = prometheus.getPrometheusRegistry();
+        requestDuration = SpecHistogram.register(histograms, PREFIX + "request_duration_seconds", "Duration of LLM requests",
+                HistogramBuckets.resolve(HistogramBuckets.REQUEST_DURATION), model);
+        timeToFirstToken = SpecHistogram.register(histograms, PREFIX + "time_to_first_token_seconds",
+                "Time to first token in seconds", HistogramBuckets.resolve(HistogramBuckets.TTFT), model);
+        interTokenLatency = SpecHistogram.register(histograms, PREFIX + "inter_token_latency_seconds",
+                "Inter-token latency in seconds", HistogramBuckets.resolve(HistogramBuckets.ITL), model);
+        double[] isl = HistogramBuckets.resolve(HistogramBuckets.INPUT_SEQUENCE);
+        inputSequenceTokens = SpecHistogram.register(histograms, PREFIX + "input_sequence_tokens",
+                "Input sequence length in tokens", isl, model);
+        outputSequenceTokens = SpecHistogram.register(histograms, PREFIX + "output_sequence_tokens",
+                "Output sequence length in tokens", HistogramBuckets.resolve(HistogramBuckets.OUTPUT_SEQUENCE), model);
+        cachedTokens = SpecHistogram.register(histograms, PREFIX + "cached_tokens",
+                "Number of cached tokens (prefix cache hits) per request", isl, model);
         outputTokens = Counter.builder(PREFIX + "output_tokens").description("Total number of output tokens generated")
                 .tag("model", model).register(registry);
         tokenizeLatency = tokenizer("tokenize");
@@ -122,8 +117,12 @@ public class FrontendMetrics {
         return new RequestTelemetry(this, endpoint, stream ? STREAM : UNARY, requestId, xRequestId);
     }
 
-    /** The model configuration gauges, from the first worker that reports (Dynamo: first registering instance wins). */
-    public void modelReported(WorkerInfo info) {
+    /**
+     * A worker's info report: its per-worker gauges, and the model configuration gauges from the first worker that
+     * reports (Dynamo: first registering instance wins).
+     */
+    public void workerReported(WorkerInfo info) {
+        workers.reported(info);
         if (info.getKvTotalBlocks() <= 0 || !modelReported.compareAndSet(false, true)) {
             return;
         }
@@ -211,26 +210,5 @@ public class FrontendMetrics {
             case "not_implemented" -> "requested feature not implemented";
             default -> "internal server error during processing";
         };
-    }
-
-    private static Duration[] seconds(double[] buckets) {
-        double[] bounds = positive(buckets);
-        Duration[] out = new Duration[bounds.length];
-        for (int i = 0; i < bounds.length; i++) {
-            out[i] = Duration.ofNanos(Math.round(bounds[i] * 1e9));
-        }
-        return out;
-    }
-
-    /**
-     * Micrometer takes only boundaries above 0, so Dynamo's first bucket ({@code le="0"}) is left out; the others
-     * are exported as they are. Only an observation of exactly 0 would land in it.
-     */
-    static double[] positive(double[] buckets) {
-        return java.util.Arrays.stream(buckets).filter(b -> b > 0).toArray();
-    }
-
-    static void record(Timer timer, long nanos) {
-        timer.record(nanos, TimeUnit.NANOSECONDS);
     }
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
+import dev.tandem.frontend.generation.ChosenWorkers;
 import dev.tandem.frontend.generation.WorkerErrors;
 import dev.tandem.model.telemetry.DynamoSpanProcessor;
 import dev.tandem.model.telemetry.LifecycleLog;
@@ -20,7 +21,7 @@ import io.opentelemetry.api.trace.StatusCode;
  * lines ({@code request received}, {@code request completed}, {@code request cancelled}). It ends once.
  * Token callbacks arrive one at a time (from the request's token stream); the end may race them.
  */
-public final class RequestTelemetry {
+public final class RequestTelemetry implements ChosenWorkers {
 
     private static final Logger LOG = Logger.getLogger(RequestTelemetry.class);
 
@@ -39,6 +40,11 @@ public final class RequestTelemetry {
     private volatile long firstTokenAt;
     private volatile long lastTokenAt;
     private volatile int outputTokens;
+    private volatile int cachedTokens;
+    /** The worker whose prompt run produced the first token, and its type; then the decode worker streaming. */
+    private volatile String firstTokenWorker;
+    private volatile String firstTokenWorkerType;
+    private volatile String decodeWorker;
 
     RequestTelemetry(FrontendMetrics metrics, String endpoint, String requestType, String requestId, String xRequestId) {
         this.metrics = metrics;
@@ -85,27 +91,59 @@ public final class RequestTelemetry {
         busyNanos += nanos;
     }
 
-    /** A chunk of {@code count} tokens arrived from the workers. */
-    public void tokens(int count) {
+    @Override
+    public void prefillWorker(String workerId) {
+        span.setAttribute(SpanFields.PREFILL_WORKER_ID, workerId);
+        firstTokenWorker = workerId;
+        firstTokenWorkerType = WorkerMetrics.PREFILL;
+    }
+
+    @Override
+    public void decodeWorker(String workerId, boolean aggregated) {
+        span.setAttribute(SpanFields.DECODE_WORKER_ID, workerId);
+        decodeWorker = workerId;
+        if (aggregated) {
+            firstTokenWorker = workerId;
+            firstTokenWorkerType = WorkerMetrics.DECODE;
+        }
+    }
+
+    /**
+     * A chunk of {@code count} tokens arrived from the workers; the first says how many prompt tokens the worker
+     * that ran the prompt found in its prefix cache.
+     */
+    public void tokens(int count, int cachedPromptTokens) {
         if (count <= 0 || ended.get()) {
             return;
         }
         long now = System.nanoTime();
         if (firstTokenAt == 0) {
             firstTokenAt = now;
-            FrontendMetrics.record(metrics.timeToFirstToken, now - startedAt);
+            cachedTokens = cachedPromptTokens;
+            metrics.timeToFirstToken.recordNanos(now - startedAt);
             metrics.inputSequenceTokens.record(inputTokens);
-            metrics.cachedTokens.record(0); // no prefix cache: nothing is ever cached
+            metrics.cachedTokens.record(cachedPromptTokens);
+            if (firstTokenWorker != null) {
+                metrics.workers.firstToken(firstTokenWorker, firstTokenWorkerType, (now - startedAt) / 1e9, inputTokens);
+            }
             leaveQueue();
         } else {
             long perToken = (now - lastTokenAt) / count;
             for (int i = 0; i < count; i++) {
-                FrontendMetrics.record(metrics.interTokenLatency, perToken);
+                metrics.interTokenLatency.recordNanos(perToken);
+            }
+            if (decodeWorker != null) {
+                metrics.workers.interTokenLatency(decodeWorker, perToken / 1e9);
             }
         }
         lastTokenAt = now;
         outputTokens += count;
         metrics.tokens(count);
+    }
+
+    /** Prompt tokens served from a worker's prefix cache (known with the first token). */
+    public int cachedTokens() {
+        return cachedTokens;
     }
 
     public void completed() {
@@ -147,7 +185,7 @@ public final class RequestTelemetry {
         leaveQueue();
         metrics.inflight.decrementAndGet();
         metrics.requestEnded(endpoint, requestType, status, errorType);
-        FrontendMetrics.record(metrics.requestDuration, elapsed);
+        metrics.requestDuration.recordNanos(elapsed);
         int generated = outputTokens;
         if (generated > 0) {
             metrics.outputSequenceTokens.record(generated);

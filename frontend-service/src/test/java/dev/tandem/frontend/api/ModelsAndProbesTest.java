@@ -2,8 +2,10 @@ package dev.tandem.frontend.api;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +45,15 @@ class ModelsAndProbesTest {
     }
 
     @Test
-    void metricsAreScrapable() {
-        given().when().get("/metrics").then().statusCode(200);
+    void requestHistogramsHaveTheSpecsBucketsFromZero() {
+        String scrape = given().when().get("/metrics").then().statusCode(200).extract().asString();
+        for (String histogram : List.of("request_duration_seconds", "time_to_first_token_seconds",
+                "inter_token_latency_seconds", "input_sequence_tokens", "output_sequence_tokens", "cached_tokens")) {
+            String series = "dynamo_frontend_" + histogram + "_bucket{model=\"" + SyntheticModel.NAME + "\",";
+            assertTrue(scrape.contains(series + "le=\"0.0\""), histogram + " has no le=\"0\" bucket");
+            assertTrue(scrape.contains(series + "le=\"+Inf\""), histogram);
+        }
+        assertTrue(scrape.contains("dynamo_frontend_time_to_first_token_seconds_bucket{model=\"" + SyntheticModel.NAME
+                + "\",le=\"0.0022\""), "TTFT buckets are log(0.001, 480, 18)");
     }
 }

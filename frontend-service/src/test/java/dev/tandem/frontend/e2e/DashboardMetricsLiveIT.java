@@ -110,6 +110,11 @@ class DashboardMetricsLiveIT {
                 .append(names.stream().filter(n -> n.startsWith("dynamo_")).toList()));
         assertTrue(missing.isEmpty(), "the dashboard queries metrics that no Tandem service exports: " + missing
                 + "\ndynamo_* series scraped:" + where);
+        // Dynamo's per-worker gauges: from the workers' load reports and from the requests they served
+        for (String gauge : List.of("active_decode_blocks", "active_prefill_tokens", "last_time_to_first_token_seconds",
+                "last_input_sequence_tokens", "last_inter_token_latency_seconds")) {
+            assertTrue(scraped.get("metrics-frontend").contains("dynamo_frontend_worker_" + gauge), gauge + where);
+        }
     }
 
     private static String scrape(ServiceProcess process) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -54,17 +55,19 @@ final class OpenAiClient {
     }
 
     Reply post(String path, String body) {
-        return post(path, body, null);
+        return post(path, body, Map.of());
     }
 
-    Reply post(String path, String body, String requestId) {
+    Reply post(String path, String body, String xRequestId) {
+        return post(path, body, xRequestId == null ? Map.of() : Map.of("x-request-id", xRequestId));
+    }
+
+    Reply post(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(60))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (requestId != null) {
-            request.header("x-request-id", requestId);
-        }
+        headers.forEach(request::header);
         HttpResponse<String> response = send(request.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(response.statusCode(), parse(response.body()), response);
     }

@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,6 +54,7 @@ class TandemClusterIT {
     private static ServiceProcess decode;
     private static OpenAiClient disagg;
     private static OpenAiClient agg;
+    private static ServiceProcess disaggFrontend;
 
     @BeforeAll
     static void startCluster() throws Exception {
@@ -61,7 +66,7 @@ class TandemClusterIT {
         decode = start("decode-1", "decode-service", model);
         prefill.awaitHealthy(STARTUP);
         decode.awaitHealthy(STARTUP);
-        ServiceProcess disaggFrontend = start("frontend-disagg", "frontend-service", Map.of(
+        disaggFrontend = start("frontend-disagg", "frontend-service", Map.of(
                 "TANDEM_MODEL", golden.model().toString(),
                 "TANDEM_PREFILL_WORKERS", prefill.address(),
                 "TANDEM_DECODE_WORKERS", decode.address()));
@@ -108,7 +113,9 @@ class TandemClusterIT {
         assertEquals(golden.greedyText(PROMPT, 24), choice.path("text").asText());
         assertTrue(choice.path("text").asText().startsWith(", there was a little girl named Lily"));
         assertEquals("length", choice.path("finish_reason").asText());
-        assertTrue(reply.body().path("id").asText().startsWith("cmpl-"));
+        // No request-id header: a fresh UUIDv4 becomes the request id and the response id.
+        assertTrue(reply.body().path("id").asText().matches("cmpl-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"),
+                reply.body().path("id").asText());
         JsonNode usage = reply.body().path("usage");
         assertEquals(golden.promptTokenCount(PROMPT), usage.path("prompt_tokens").asInt());
         assertEquals(24, usage.path("completion_tokens").asInt());
@@ -118,9 +125,11 @@ class TandemClusterIT {
     @Test
     @Order(2)
     void chatEqualsTheGreedyReference() {
-        OpenAiClient.Reply reply = disagg.post("/v1/chat/completions", chat(PROMPT, 24, false, ""));
+        String requestId = "5b0d0c6e-1f2a-4c3b-9d4e-5f6a7b8c9d0e";
+        OpenAiClient.Reply reply = disagg.post("/v1/chat/completions", chat(PROMPT, 24, false, ""),
+                Map.of("request-id", requestId));
         assertEquals(200, reply.status(), reply.body().toString());
-        assertTrue(reply.body().path("id").asText().startsWith("chatcmpl-"));
+        assertEquals("chatcmpl-" + requestId, reply.body().path("id").asText());
         JsonNode message = reply.body().path("choices").path(0).path("message");
         assertEquals("assistant", message.path("role").asText());
         assertEquals(golden.greedyText(PROMPT, 24), message.path("content").asText());
@@ -171,6 +180,38 @@ class TandemClusterIT {
     private static String text(OpenAiClient.Reply reply) {
         assertEquals(200, reply.status(), reply.body().toString());
         return reply.body().path("choices").path(0).path("text").asText();
+    }
+
+    @Test
+    @Order(6)
+    void aRepeatedPromptIsServedFromThePrefixCache() throws Exception {
+        String story = "Lily and Ben went to the park with their dog. They played with a ball and ran on the grass. "
+                + "Then they sat under a big tree and ate apples. The sun was warm and the birds sang.";
+        double cachedBefore = histogramSum(disaggFrontend, "dynamo_frontend_cached_tokens");
+        OpenAiClient.Reply cold = disagg.post("/v1/completions", completion(story, 16, false, ""));
+        OpenAiClient.Stream warm = disagg.stream("/v1/completions",
+                completion(story, 16, true, ",\"stream_options\":{\"include_usage\":true}"));
+        // the decode worker keeps the KV it pulled for that prompt: aggregated, it finds the prompt cached too
+        OpenAiClient.Reply aggregated = agg.post("/v1/completions", completion(story, 16, false, ""));
+
+        assertEquals(0, cold.body().path("usage").path("prompt_tokens_details").path("cached_tokens").asInt(),
+                cold.body().toString());
+        int promptTokens = cold.body().path("usage").path("prompt_tokens").asInt();
+        assertTrue(promptTokens > 32, "a prompt of several blocks: " + promptTokens);
+        int cached = warm.chunks().getLast().path("usage").path("prompt_tokens_details").path("cached_tokens").asInt();
+        assertEquals((promptTokens - 1) / 16 * 16, cached, "every full block but the one with the last token");
+        assertEquals(cached, aggregated.body().path("usage").path("prompt_tokens_details").path("cached_tokens").asInt());
+        assertEquals(text(cold), warm.text(), "the cached prompt generates the same text");
+        assertEquals(text(cold), text(aggregated));
+        assertEquals(cached, histogramSum(disaggFrontend, "dynamo_frontend_cached_tokens") - cachedBefore, 0.0);
+    }
+
+    /** A histogram's {@code _sum} on a service's {@code /metrics}. */
+    private static double histogramSum(ServiceProcess service, String name) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(service.url("/metrics"))).build(), HttpResponse.BodyHandlers.ofString());
+        return response.body().lines().filter(line -> line.startsWith(name + "_sum"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
     }
 
     @Test

@@ -105,10 +105,11 @@ class ResponseJsonTest {
     }
 
     @Test
-    void idsHaveOpenAiPrefixesAndAreUnique() {
-        String chat = ResponseIds.chat();
-        assertTrue(chat.matches("chatcmpl-[0-9a-f]{32}"), chat);
-        assertTrue(ResponseIds.completion().matches("cmpl-[0-9a-f]{32}"));
-        assertFalse(chat.equals(ResponseIds.chat()));
+    void idsHaveOpenAiPrefixesAndFreshRequestIdsAreUnique() {
+        String requestId = ResponseIds.newRequestId();
+        assertTrue(requestId.matches("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}"), requestId);
+        assertEquals("chatcmpl-" + requestId, ResponseIds.chat(requestId));
+        assertEquals("cmpl-" + requestId, ResponseIds.completion(requestId));
+        assertFalse(requestId.equals(ResponseIds.newRequestId()));
     }
 }

@@ -71,6 +71,11 @@ public class PrefillGrpcService implements PrefillWorker {
                 request.getSerializedSize());
         int[] prompt = ProtoMapping.tokens(request.getPromptTokenIdsList());
         Status invalid = PromptCheck.check(prompt, runtime.model().config());
+        KvBlockPool pool = runtime.pool();
+        if (invalid == null && pool.blocksFor(prompt.length) > pool.totalBlocks()) {
+            invalid = Status.INVALID_ARGUMENT.withDescription("the prompt's " + prompt.length + " tokens need more KV cache than "
+                    + "this worker's " + pool.totalBlocks() + " blocks of " + pool.blockSize());
+        }
         if (invalid != null) {
             call.failed(invalid.asRuntimeException());
             return Uni.createFrom().failure(invalid.asRuntimeException());
@@ -82,7 +87,7 @@ public class PrefillGrpcService implements PrefillWorker {
         return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed))
                 .map(prefilled -> {
                     call.busy(prefilled.prefillMicros() * 1000);
-                    metrics.promptTokens(prompt.length, 0);
+                    metrics.promptTokens(prompt.length - prefilled.cachedTokens(), prefilled.cachedTokens());
                     PrefillResponse response = respond(requestId, prompt.length, sampling, prefilled);
                     call.responded(response.getSerializedSize());
                     return response;
@@ -99,6 +104,7 @@ public class PrefillGrpcService implements PrefillWorker {
     private PrefillResponse respond(String requestId, int promptLength, SamplingParams sampling, Prefilled prefilled) {
         PrefillResponse.Builder response = PrefillResponse.newBuilder()
                 .setFirstTokenId(prefilled.firstToken())
+                .setCachedTokens(prefilled.cachedTokens())
                 .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
         var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling);
         if (finished.isPresent()) {

@@ -32,6 +32,7 @@ public class WorkerGrpcService implements Worker {
     public Uni<WorkerInfo> info(InfoRequest request) {
         return Uni.createFrom().item(ProtoMapping.workerInfo(runtime, WorkerRole.WORKER_ROLE_PREFILL)
                 .setInflightRequests(queue.inflight())
+                .setActivePrefillTokens(queue.promptTokens())
                 .setPendingKvHandles(handles.pending())
                 .setMaxBatchSize(1)
                 .build());

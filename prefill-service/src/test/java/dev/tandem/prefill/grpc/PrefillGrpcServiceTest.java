@@ -1,6 +1,7 @@
 package dev.tandem.prefill.grpc;
 
 import static dev.tandem.prefill.WorkerClient.greedy;
+import static io.restassured.RestAssured.given;
 import static dev.tandem.prefill.WorkerClient.ids;
 import static dev.tandem.prefill.WorkerClient.prompt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -151,6 +152,32 @@ class PrefillGrpcServiceTest {
         }
         assertEquals(first.get(0).getKeys(), other.get(0).getKeys(), "block 0 only sees the shared tokens");
         assertFalse(first.get(1).getKeys().equals(other.get(1).getKeys()), "block 1 holds the differing token");
+    }
+
+    @Test
+    void aRepeatedPromptComesFromThePrefixCache() {
+        int[] prompt = prompt(60, 30);
+        double computedBefore = metric("dynamo_component_prefill_computed_tokens_total");
+        double cachedBefore = metric("dynamo_component_prefill_cached_tokens_total");
+        PrefillResponse cold = prefill("cache-cold", prompt, greedy(16));
+        List<KvChunk> coldKv = pull(cold.getKvHandle());
+        PrefillResponse warm = prefill("cache-warm", prompt, greedy(16));
+        List<KvChunk> warmKv = pull(warm.getKvHandle());
+
+        assertEquals(0, cold.getCachedTokens());
+        assertEquals(48, warm.getCachedTokens(), "the three full blocks; the last, partial one is computed");
+        assertEquals(cold.getFirstTokenId(), warm.getFirstTokenId());
+        assertEquals(coldKv, warmKv, "the same KV, cached blocks and computed ones alike");
+        assertEquals(60 + 12, metric("dynamo_component_prefill_computed_tokens_total") - computedBefore);
+        assertEquals(48, metric("dynamo_component_prefill_cached_tokens_total") - cachedBefore);
+    }
+
+    /** The sum of a counter's samples on /metrics. */
+    private static double metric(String name) {
+        return given().when().get("/metrics").then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith(name + "{") || line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .sum();
     }
 
     @Test

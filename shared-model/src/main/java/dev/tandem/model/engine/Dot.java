@@ -8,13 +8,15 @@ import java.nio.ByteOrder;
  * Dot products, the engine's only hot kernel. Uses the Vector API when the
  * {@code jdk.incubator.vector} module is present (and {@code -Dtandem.vector=false} is not set),
  * plain loops otherwise, so the engine also runs on a JVM started without
- * {@code --add-modules jdk.incubator.vector}.
+ * {@code --add-modules jdk.incubator.vector}, and in a native image (the property below is set while one is
+ * built and run), whose support for the incubating Vector API is not to be relied on.
  */
 final class Dot {
 
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     static final boolean VECTOR = Boolean.parseBoolean(System.getProperty("tandem.vector", "true"))
+            && System.getProperty("org.graalvm.nativeimage.imagecode") == null
             && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     /** Integer dot products with 8-bit activations on 256-bit vectors ({@link VectorQuant}). */
@@ -49,17 +51,14 @@ final class Dot {
         }
     }
 
-    /** {@code oj[r0 + i] = row i · xj} for a tile of n rows (row i at {@code wOff + i·cols} of w) and four vectors. */
-    static void tile4(float[] w, int wOff, int n, int cols, float[] x0, float[] x1, float[] x2, float[] x3,
-                      float[] o0, float[] o1, float[] o2, float[] o3, int r0) {
+    /** {@code oj[r0 + i] = row i · xj} for a tile of n rows (row i at {@code wOff + i·cols} of w) and two vectors. */
+    static void tile42(float[] w, int wOff, int n, int cols, float[] x0, float[] x1, float[] o0, float[] o1, int r0) {
         if (VECTOR) {
-            VectorDot.tile4(w, wOff, n, cols, x0, x1, x2, x3, o0, o1, o2, o3, r0);
+            VectorDot.tile42(w, wOff, n, cols, x0, x1, o0, o1, r0);
         } else {
             for (int i = 0; i < n; i++) {
                 o0[r0 + i] = scalar(w, wOff + i * cols, x0, 0, cols);
                 o1[r0 + i] = scalar(w, wOff + i * cols, x1, 0, cols);
-                o2[r0 + i] = scalar(w, wOff + i * cols, x2, 0, cols);
-                o3[r0 + i] = scalar(w, wOff + i * cols, x3, 0, cols);
             }
         }
     }

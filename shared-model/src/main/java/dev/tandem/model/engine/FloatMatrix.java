@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  * step, however many sequences are in the batch.
  *
  * <p>Float types (F32, F16, BF16): rows are decoded into a per-thread scratch a tile at a time,
- * then multiplied with the activations two rows by four vectors at a time. Output (r, b) is always
+ * then multiplied with the activations four rows by two vectors at a time. Output (r, b) is always
  * the same chain of fused multiply-adds as {@link Dot#dot(float[], int, float[], int, int)}, so
  * results never depend on how rows and vectors were grouped. Quantized types override
  * {@link #multiply} with llama.cpp's arithmetic: integer dot products against activations they
@@ -126,31 +126,16 @@ public abstract sealed class FloatMatrix permits F32Matrix, F16Matrix, BF16Matri
         for (int r0 = rowStart; r0 < rowEnd; r0 += tile) {
             int n = Math.min(tile, rowEnd - r0);
             decodeRows(r0, n, w, 0);
-            if (ROWS_OUTER) {
-                for (int i = 0; i < n; i += 2) {
-                    int m = Math.min(2, n - i);
-                    int b = 0;
-                    for (; b + 4 <= batch; b += 4) {
-                        Dot.tile4(w, i * cols, m, cols, x[b], x[b + 1], x[b + 2], x[b + 3], out[b], out[b + 1], out[b + 2], out[b + 3], r0 + i);
-                    }
-                    for (; b < batch; b++) {
-                        Dot.tile1(w, i * cols, m, cols, x[b], out[b], r0 + i);
-                    }
-                }
-                continue;
-            }
             int b = 0;
-            // Four vectors at a time over the whole tile (they stay in L1), then the rest one by one.
-            for (; b + 4 <= batch; b += 4) {
-                Dot.tile4(w, 0, n, cols, x[b], x[b + 1], x[b + 2], x[b + 3], out[b], out[b + 1], out[b + 2], out[b + 3], r0);
+            // Two vectors at a time over the whole tile, then the odd one out.
+            for (; b + 2 <= batch; b += 2) {
+                Dot.tile42(w, 0, n, cols, x[b], x[b + 1], out[b], out[b + 1], r0);
             }
-            for (; b < batch; b++) {
+            if (b < batch) {
                 Dot.tile1(w, 0, n, cols, x[b], out[b], r0);
             }
         }
     }
-
-    static final boolean ROWS_OUTER = Boolean.getBoolean("xrows");
 
     /** A per-thread short buffer of at least {@code n} elements (contents undefined). */
     static short[] shortScratch(int n) {

@@ -93,7 +93,9 @@ public final class LlamaEngine implements AutoCloseable {
 
     /**
      * Appends the K/V of {@code tokens} to the sequence, starting at position {@code seq.length()},
-     * and returns the logits after the last token (length vocabSize).
+     * and returns the logits after the last token (length vocabSize). A prompt whose start may be
+     * cached goes through {@link KvBlockPool#reuseCachedPrefix} first and passes the rest here; a
+     * long prompt may be passed in pieces, one call each.
      *
      * @throws KvCapacityException            when the pool has too few free blocks (the sequence is unchanged)
      * @throws ContextLengthExceededException when the sequence would outgrow the context length
@@ -126,11 +128,11 @@ public final class LlamaEngine implements AutoCloseable {
             boolean last = from + n == tokens.length;
             want[n - 1] = last;
             float[][] out = forward.forward(new ForwardBatch(chunk, positions, tables, want, true));
+            pool.append(seq, chunk);
             if (last) {
                 logits = out[n - 1];
             }
         }
-        seq.setLength(start + tokens.length);
         return logits;
     }
 
@@ -186,7 +188,7 @@ public final class LlamaEngine implements AutoCloseable {
         }
         R result = pass.apply(new ForwardBatch(tokens.clone(), positions, tables, want, false));
         for (int i = 0; i < n; i++) {
-            seqs.get(i).setLength(positions[i] + 1);
+            pool.append(seqs.get(i), new int[] {tokens[i]});
         }
         return result;
     }

@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
  * caller works too instead of handing off and waiting. Workers spin briefly between loops (a
  * decoding step runs a hundred of them back to back), then park.
  *
- * <p>One loop at a time: {@link #forRange} must not be called concurrently or from inside a loop
- * body (the engine serialises its calls).
+ * <p>One loop at a time: concurrent callers of {@link #forRange} are serialised (the engine's callers
+ * serialise their calls anyway); a loop body must not call it.
  */
 final class Parallel implements AutoCloseable {
 
@@ -54,7 +54,7 @@ final class Parallel implements AutoCloseable {
      * multiply-adds): below a threshold the loop runs on the caller, where splitting costs more than
      * it saves.
      */
-    void forRange(int n, long work, RangeBody body) {
+    synchronized void forRange(int n, long work, RangeBody body) {
         if (n <= 0) {
             return;
         }

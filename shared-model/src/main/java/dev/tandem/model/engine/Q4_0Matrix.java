@@ -6,8 +6,9 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Q4_0 weights: blocks of 32 4-bit values with one half-precision scale (18 bytes); byte j holds
- * element j in its low nibble and element j+16 in its high nibble, w = (q − 8)·d. Multiplied with
- * Q8_0-quantized activations in integer dot products, as llama.cpp does.
+ * element j in its low nibble and element j+16 in its high nibble, w = (q − 8)·d. Kernels as for
+ * {@link Q8_0Matrix}: integer dot products with Q8_0-quantized activations when decoding, the float
+ * GEMM on dequantized rows and activations for prompts.
  */
 public final class Q4_0Matrix extends FloatMatrix {
 

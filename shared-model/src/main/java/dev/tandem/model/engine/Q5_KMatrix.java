@@ -7,7 +7,9 @@ import java.lang.foreign.MemorySegment;
  * Q5_K weights: super-blocks of 256 (176 bytes): half d, half dmin, 12 bytes of 6-bit scales and
  * mins (as Q4_K), 32 bytes of high bits, 128 bytes of nibbles. The fifth bit of element l of the
  * 64-element chunk j is bit 2j of qh[l] (first sub-block) or bit 2j+1 (second).
- * Multiplied with Q8_K-quantized activations in integer dot products, as llama.cpp does.
+ * Decoding multiplies them with Q8_K-quantized activations in integer dot products, as llama.cpp
+ * does; prompt processing dequantizes tiles of rows for the float GEMM against the dequantized
+ * Q8_K activations.
  */
 public final class Q5_KMatrix extends FloatMatrix {
 

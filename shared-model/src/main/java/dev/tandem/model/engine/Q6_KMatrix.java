@@ -9,7 +9,9 @@ import java.lang.foreign.ValueLayout;
  * parts, 16 int8 scales (one per 16 elements), half d; w = d·sc·(q − 32). Each half of 128
  * elements takes 64 low-nibble bytes and 32 high-bit bytes: element l, l+32, l+64, l+96 use the
  * low/high nibble of ql[l] / ql[l+32] and bit pairs 0, 2, 4, 6 of qh[l].
- * Multiplied with Q8_K-quantized activations in integer dot products, as llama.cpp does.
+ * Decoding multiplies them with Q8_K-quantized activations in integer dot products, as llama.cpp
+ * does; prompt processing dequantizes tiles of rows for the float GEMM against the dequantized
+ * Q8_K activations.
  */
 public final class Q6_KMatrix extends FloatMatrix {
 

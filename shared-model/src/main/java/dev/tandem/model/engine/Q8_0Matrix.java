@@ -5,8 +5,10 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * Q8_0 weights: blocks of 32 int8 values with one half-precision scale (34 bytes), w = q·d.
- * Multiplied with Q8_0-quantized activations in integer dot products, as llama.cpp does
- * (rows decode to floats only for embedding lookups).
+ * Decoding multiplies them with Q8_0-quantized activations in integer dot products, as llama.cpp
+ * does: straight from the mapping for one sequence, from rows widened to shorts once for a batch
+ * (the same arithmetic either way). Prompt processing dequantizes tiles of rows for the float
+ * GEMM, against the dequantized Q8_0 activations (see {@link Activations}).
  */
 public final class Q8_0Matrix extends FloatMatrix {
 

@@ -41,11 +41,16 @@ final class VectorQuant {
         return Float.float16ToFloat(w.get(F16Matrix.LE_SHORT, offset));
     }
 
-    /** Lanes summed in a fixed order (see {@link VectorDot#sum}). */
+    /**
+     * Lanes summed in a fixed order (see {@link VectorDot#sum}), through an array: extracting lanes
+     * one by one costs C2 far more IR, which counts against its inlining budget.
+     */
     private static float sum(FloatVector v) {
+        float[] lanes = new float[8];
+        v.intoArray(lanes, 0);
         float s = 0f;
-        for (int l = 0; l < F.length(); l++) {
-            s += v.lane(l);
+        for (int l = 0; l < 8; l++) {
+            s += lanes[l];
         }
         return s;
     }
@@ -198,6 +203,43 @@ final class VectorQuant {
         return ShortVector.fromArray(S, x, o);
     }
 
+    private static final java.lang.foreign.ValueLayout.OfLong LE_LONG =
+            java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED.withOrder(LE);
+    private static final java.lang.foreign.ValueLayout.OfInt LE_INT =
+            java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED.withOrder(LE);
+
+    /** Byte i (0-11) of the 12 scale bytes held as a long (bytes 0-7) and an int (8-11). */
+    private static int scaleByte(long lo, int hi, int i) {
+        return (i < 8 ? (int) (lo >>> (8 * i)) : hi >>> (8 * (i - 8))) & 0xFF;
+    }
+
+    /**
+     * ggml's get_scale_min_k4 on the 12 scale bytes read at once (scalar segment reads cost C2
+     * many IR nodes; one per byte pushes these kernels past its inlining budget): scale in the low
+     * byte, min in the next.
+     */
+    private static int scaleMin(long lo, int hi, int j) {
+        int sc;
+        int mn;
+        if (j < 4) {
+            sc = scaleByte(lo, hi, j) & 63;
+            mn = scaleByte(lo, hi, j + 4) & 63;
+        } else {
+            sc = (scaleByte(lo, hi, j + 4) & 0xF) | ((scaleByte(lo, hi, j - 4) >>> 6) << 4);
+            mn = (scaleByte(lo, hi, j + 4) >>> 4) | ((scaleByte(lo, hi, j) >>> 6) << 4);
+        }
+        return sc | mn << 8;
+    }
+
+    /** All lanes set or clear, to pick one of two vectors without a branch. */
+    private static jdk.incubator.vector.VectorMask<Short> pick(boolean second) {
+        return S.maskAll(second);
+    }
+
+    // The K-quant kernels loop over sub-blocks with one sub-block's work per iteration and carry
+    // the high-bit vectors from one iteration to the next with constant shifts: the loop bodies
+    // stay small enough for C2's inlining budget (see above).
+
     static float q4_K(MemorySegment w, long row, int blocks, short[] xq, float[] xd, int[] xs) {
         FloatVector acc = FloatVector.zero(F);
         float accMin = 0f;
@@ -205,19 +247,22 @@ final class VectorQuant {
             long o = row + (long) Q4_KMatrix.BLOCK_BYTES * b;
             float d = half(w, o);
             float dmin = half(w, o + 2);
+            long sLo = w.get(LE_LONG, o + 4);
+            int sHi = w.get(LE_INT, o + 12);
             IntVector isum = IntVector.zero(IntVector.SPECIES_256);
             int mins = 0;
-            for (int j = 0; j < 4; j++) {
-                int lo = Q4_KMatrix.scaleMin(w, o + 4, 2 * j);
-                int hi = Q4_KMatrix.scaleMin(w, o + 4, 2 * j + 1);
-                ShortVector qa = unsigned16(w, o + 16 + 32 * j);
-                ShortVector qb = unsigned16(w, o + 32 + 32 * j);
-                int x = 256 * b + 64 * j;
-                ShortVector pl = qa.and((short) 0x0F).mul(x16(xq, x)).add(qb.and((short) 0x0F).mul(x16(xq, x + 16)));
-                ShortVector ph = qa.lanewise(VectorOperators.LSHR, 4).mul(x16(xq, x + 32))
-                        .add(qb.lanewise(VectorOperators.LSHR, 4).mul(x16(xq, x + 48)));
-                isum = isum.add(pairs(pl).mul(lo & 0xFF)).add(pairs(ph).mul(hi & 0xFF));
-                mins += (lo >>> 8) * xs[8 * b + 2 * j] + (hi >>> 8) * xs[8 * b + 2 * j + 1];
+            for (int sb = 0; sb < 8; sb++) {
+                int sm = scaleMin(sLo, sHi, sb);
+                long q = o + 16 + 32 * (sb >> 1);
+                // Sub-block 2j: low nibbles of the 32 bytes of chunk j; 2j + 1: high nibbles.
+                var high = pick((sb & 1) != 0);
+                ShortVector qa = unsigned16(w, q);
+                ShortVector qb = unsigned16(w, q + 16);
+                qa = qa.and((short) 0x0F).blend(qa.lanewise(VectorOperators.LSHR, 4), high);
+                qb = qb.and((short) 0x0F).blend(qb.lanewise(VectorOperators.LSHR, 4), high);
+                int x = 256 * b + 32 * sb;
+                isum = isum.add(pairs(qa.mul(x16(xq, x)).add(qb.mul(x16(xq, x + 16)))).mul(sm & 0xFF));
+                mins += (sm >>> 8) * xs[8 * b + sb];
             }
             acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, xd[b] * d), acc);
             accMin += (-xd[b] * dmin) * mins;
@@ -232,24 +277,28 @@ final class VectorQuant {
             long o = row + (long) Q5_KMatrix.BLOCK_BYTES * b;
             float d = half(w, o);
             float dmin = half(w, o + 2);
+            long sLo = w.get(LE_LONG, o + 4);
+            int sHi = w.get(LE_INT, o + 12);
+            // Bit sb of qh[l] is the fifth bit of element l of sub-block sb: shifted down one per sub-block.
             ShortVector ha = unsigned16(w, o + 16);
             ShortVector hb = unsigned16(w, o + 32);
             IntVector isum = IntVector.zero(IntVector.SPECIES_256);
             int mins = 0;
-            for (int j = 0; j < 4; j++) {
-                int lo = Q4_KMatrix.scaleMin(w, o + 4, 2 * j);
-                int hi = Q4_KMatrix.scaleMin(w, o + 4, 2 * j + 1);
-                ShortVector qa = unsigned16(w, o + 48 + 32 * j);
-                ShortVector qb = unsigned16(w, o + 64 + 32 * j);
-                ShortVector la = qa.and((short) 0x0F).or(ha.lanewise(VectorOperators.LSHR, 2 * j).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                ShortVector lb = qb.and((short) 0x0F).or(hb.lanewise(VectorOperators.LSHR, 2 * j).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                ShortVector ua = qa.lanewise(VectorOperators.LSHR, 4).or(ha.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                ShortVector ub = qb.lanewise(VectorOperators.LSHR, 4).or(hb.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 1).lanewise(VectorOperators.LSHL, 4));
-                int x = 256 * b + 64 * j;
-                ShortVector pl = la.mul(x16(xq, x)).add(lb.mul(x16(xq, x + 16)));
-                ShortVector ph = ua.mul(x16(xq, x + 32)).add(ub.mul(x16(xq, x + 48)));
-                isum = isum.add(pairs(pl).mul(lo & 0xFF)).add(pairs(ph).mul(hi & 0xFF));
-                mins += (lo >>> 8) * xs[8 * b + 2 * j] + (hi >>> 8) * xs[8 * b + 2 * j + 1];
+            for (int sb = 0; sb < 8; sb++) {
+                int sm = scaleMin(sLo, sHi, sb);
+                long q = o + 48 + 32 * (sb >> 1);
+                var high = pick((sb & 1) != 0);
+                ShortVector qa = unsigned16(w, q);
+                ShortVector qb = unsigned16(w, q + 16);
+                qa = qa.and((short) 0x0F).blend(qa.lanewise(VectorOperators.LSHR, 4), high)
+                        .or(ha.and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                qb = qb.and((short) 0x0F).blend(qb.lanewise(VectorOperators.LSHR, 4), high)
+                        .or(hb.and((short) 1).lanewise(VectorOperators.LSHL, 4));
+                ha = ha.lanewise(VectorOperators.LSHR, 1);
+                hb = hb.lanewise(VectorOperators.LSHR, 1);
+                int x = 256 * b + 32 * sb;
+                isum = isum.add(pairs(qa.mul(x16(xq, x)).add(qb.mul(x16(xq, x + 16)))).mul(sm & 0xFF));
+                mins += (sm >>> 8) * xs[8 * b + sb];
             }
             acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, xd[b] * d), acc);
             accMin += (-xd[b] * dmin) * mins;
@@ -263,21 +312,23 @@ final class VectorQuant {
             long o = row + (long) Q6_KMatrix.BLOCK_BYTES * b;
             float d = half(w, o + 208);
             IntVector isum = IntVector.zero(IntVector.SPECIES_256);
-            for (int h = 0; h < 2; h++) {
-                for (int u = 0; u < 2; u++) {
-                    ShortVector ql0 = unsigned16(w, o + 64 * h + 16 * u);
-                    ShortVector ql1 = unsigned16(w, o + 64 * h + 32 + 16 * u);
-                    ShortVector qh = unsigned16(w, o + 128 + 32 * h + 16 * u);
-                    long sc = o + 192 + 8 * h + u;
-                    int x = 256 * b + 128 * h + 16 * u;
-                    ShortVector q1 = ql0.and((short) 0x0F).or(qh.and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
-                    ShortVector q2 = ql1.and((short) 0x0F).or(qh.lanewise(VectorOperators.LSHR, 2).and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
-                    ShortVector q3 = ql0.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 4).and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
-                    ShortVector q4 = ql1.lanewise(VectorOperators.LSHR, 4).or(qh.lanewise(VectorOperators.LSHR, 6).and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
-                    isum = isum.add(pairs(q1.mul(x16(xq, x))).mul(w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc)))
-                            .add(pairs(q2.mul(x16(xq, x + 32))).mul(w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 2)))
-                            .add(pairs(q3.mul(x16(xq, x + 64))).mul(w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 4)))
-                            .add(pairs(q4.mul(x16(xq, x + 96))).mul(w.get(java.lang.foreign.ValueLayout.JAVA_BYTE, sc + 6)));
+            for (int hu = 0; hu < 4; hu++) {
+                int h = hu >> 1;
+                int u = hu & 1;
+                // The 8 int8 scales of this half, in one read.
+                long sc = w.get(LE_LONG, o + 192 + 8 * h);
+                ShortVector ql0 = unsigned16(w, o + 64 * h + 16 * u);
+                ShortVector ql1 = unsigned16(w, o + 64 * h + 32 + 16 * u);
+                ShortVector qh = unsigned16(w, o + 128 + 32 * h + 16 * u);
+                // k = 0..3: elements 128h + 32k + 16u + (0..15) take the low (k < 2) or high nibble of
+                // ql0 (k even) or ql1 (k odd) and bits 2k, 2k+1 of qh; scale 2k + u of the half.
+                for (int k = 0; k < 4; k++) {
+                    ShortVector src = ql0.blend(ql1, pick((k & 1) != 0));
+                    ShortVector q = src.and((short) 0x0F).blend(src.lanewise(VectorOperators.LSHR, 4), pick(k >= 2))
+                            .or(qh.and((short) 3).lanewise(VectorOperators.LSHL, 4)).sub((short) 32);
+                    qh = qh.lanewise(VectorOperators.LSHR, 2);
+                    int x = 256 * b + 128 * h + 32 * k + 16 * u;
+                    isum = isum.add(pairs(q.mul(x16(xq, x))).mul((byte) (sc >>> (8 * (2 * k + u)))));
                 }
             }
             acc = ((FloatVector) isum.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, xd[b] * d), acc);

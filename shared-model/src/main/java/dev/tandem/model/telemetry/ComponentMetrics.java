@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
 import java.util.function.IntSupplier;
 
 import io.micrometer.core.instrument.Counter;
@@ -64,7 +65,7 @@ public final class ComponentMetrics {
     private final Timer kvTransferLatency;
 
     public ComponentMetrics(MeterRegistry registry, String namespace, String component, String model,
-            IntSupplier totalBlocks, IntSupplier usedBlocks) {
+            IntSupplier totalBlocks, IntSupplier usedBlocks, DoubleSupplier prefixCacheHitRate) {
         this.namespace = sanitize(namespace);
         this.component = sanitize(component);
         this.tags = Tags.of("dynamo_namespace", this.namespace, "dynamo_component", this.component,
@@ -89,7 +90,7 @@ public final class ComponentMetrics {
         computedPromptTokens = Counter.builder(prefix + "prefill_computed_tokens")
                 .description("Prompt tokens this worker ran through the model").tags(tags).register(registry);
         cachedPromptTokens = Counter.builder(prefix + "prefill_cached_tokens")
-                .description("Prompt tokens this worker found in its KV cache (no prefix cache yet: always 0)")
+                .description("Prompt tokens this worker found in its prefix cache")
                 .tags(tags).register(registry);
         kvTransferBytes = Counter.builder(prefix + "kv_transfer_bytes")
                 .description("KV cache bytes transferred between workers (prefill: sent, decode: pulled)").tags(tags)
@@ -112,15 +113,15 @@ public final class ComponentMetrics {
         Gauge.builder(prefix + "kvstats_gpu_cache_usage_percent", () -> usage(totalBlocks, usedBlocks))
                 .description("GPU cache usage as a fraction (0.0-1.0)").tags(kvstatsTags).strongReference(true)
                 .register(registry);
-        Gauge.builder(prefix + "kvstats_gpu_prefix_cache_hit_rate", () -> 0.0)
-                .description("GPU prefix cache hit rate (no prefix cache yet: always 0)").tags(kvstatsTags)
+        Gauge.builder(prefix + "kvstats_gpu_prefix_cache_hit_rate", prefixCacheHitRate::getAsDouble)
+                .description("GPU prefix cache hit rate").tags(kvstatsTags)
                 .strongReference(true).register(registry);
     }
 
     /** The metrics of a worker serving its runtime's model and KV pool (and its GPU's memory, on the CUDA backend). */
     public static ComponentMetrics forWorker(MeterRegistry registry, String namespace, String component, WorkerRuntime runtime) {
         ComponentMetrics metrics = new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
-                () -> runtime.pool().totalBlocks(), () -> runtime.pool().usedBlocks());
+                () -> runtime.pool().totalBlocks(), () -> runtime.pool().usedBlocks(), () -> runtime.pool().prefixCacheHitRate());
         if (runtime.engine().forwardPass() instanceof CudaForward gpu) {
             Tags gpuTags = Tags.of("model", runtime.servedModelName(), "dynamo_component", metrics.component,
                     "device", String.valueOf(gpu.device().index()));

@@ -43,6 +43,14 @@ public final class GrpcChannels implements AutoCloseable {
         return new Entry(managed, ClientInterceptors.intercept(managed, interceptors));
     }
 
+    /** Closes the channel to a peer that is gone (calls still running on it finish first). */
+    public void release(String address) {
+        Entry entry = channels.remove(address);
+        if (entry != null) {
+            entry.managed().shutdown();
+        }
+    }
+
     @Override
     public void close() {
         channels.values().forEach(entry -> entry.managed().shutdown());

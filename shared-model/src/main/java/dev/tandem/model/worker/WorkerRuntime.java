@@ -34,11 +34,12 @@ public final class WorkerRuntime {
 
     public static WorkerRuntime load(WorkerSettings settings) {
         LoadedModel model = ModelLoader.load(settings.model(), true);
+        WorkerSettings.Kv kv = settings.kv();
         WorkerSettings.Engine engineSettings = settings.engine();
         WorkerSettings.Cuda cuda = engineSettings.cuda();
         EngineFactory.Options options = new EngineFactory.Options(EngineBackend.parse(engineSettings.backend()),
                 engineSettings.threads().orElse(Runtime.getRuntime().availableProcessors()),
-                settings.kv().budgetMb() * 1024L * 1024L, settings.kv().blockSize(), KvPrecision.F32,
+                kv.budgetMb() * 1024L * 1024L, kv.numBlocks(), kv.blockSize(), kv.prefixCaching(), KvPrecision.F32,
                 new CudaForward.Options(cuda.library(), cuda.device(), cuda.maxTokens(), cuda.graphs()));
         LlamaEngine engine;
         try {
@@ -49,9 +50,10 @@ public final class WorkerRuntime {
         }
         KvBlockPool pool = engine.pool();
         String workerId = settings.workerId().orElseGet(() -> UUID.randomUUID().toString().substring(0, 8));
-        LOG.infof("Loaded model %s (%s, %d layers, dim %d, context %d); KV pool %d blocks of %d tokens; engine on %s",
+        LOG.infof("Loaded model %s (%s, %d layers, dim %d, context %d); KV pool %d blocks of %d tokens (prefix caching %s); engine on %s",
                 settings.resolvedServedModelName(), model.config().architecture(), model.config().numLayers(),
-                model.config().dim(), model.config().contextLength(), pool.totalBlocks(), pool.blockSize(), engine.backend());
+                model.config().dim(), model.config().contextLength(), pool.totalBlocks(), pool.blockSize(),
+                pool.prefixCaching() ? "on" : "off", engine.backend());
         return new WorkerRuntime(workerId, settings.resolvedServedModelName(), model, pool, engine);
     }
 

@@ -28,6 +28,13 @@ public interface WorkerSettings extends ModelSettings {
         /** Memory for the KV block pool, in MiB. */
         @WithDefault("256")
         int budgetMb();
+
+        /** Blocks in the pool, overriding {@link #budgetMb()} (vLLM's num_gpu_blocks_override). */
+        OptionalInt numBlocks();
+
+        /** Reuse the KV of cached prompt prefixes (full blocks keyed by their token prefix). */
+        @WithDefault("true")
+        boolean prefixCaching();
     }
 
     interface Engine {

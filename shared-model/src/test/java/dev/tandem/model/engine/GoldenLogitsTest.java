@@ -29,7 +29,8 @@ class GoldenLogitsTest {
     @CsvSource({
             // model, metric (max: max|diff| / max|ref|; l2: relative L2 error), tolerance, KV precision,
             // greedy margin floor: greedy tokens are compared up to the first step whose reference
-            // margin (top-1 minus top-2 logit) is below this fraction of max|ref|
+            // margin (top-1 minus top-2 logit) is below 1e-3 of max|ref|; a different token is
+            // accepted (and ends the comparison) only where the margin is below this fraction
             "stories260K.gguf, max, 1e-3, F32, 1e-3",
             "rand-llama-v512.gguf, max, 1e-3, F32, 1e-3",
             "rand-llama-v512-f16.gguf, l2, 2e-2, F32, 1e-3",
@@ -39,8 +40,8 @@ class GoldenLogitsTest {
             // Where no activation rounds differently the logits agree to ~2e-5; but rounding to 8
             // bits turns a 1-ulp difference anywhere upstream (summation order, exp) into a
             // different rounding of many activations downstream, ~1% of the logits (this engine's
-            // scalar and vector kernels differ from each other that much on some prompts). So
-            // greedy steps are compared while the reference margin exceeds 3% of max|logit|.
+            // scalar and vector kernels differ from each other that much on some prompts). So a
+            // greedy step may pick another token where the reference margin is below 3% of max|logit|.
             "rand-llama-v512-q8_0.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
             "rand-llama-v512-q4_0.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
             "rand-llama-v512-q4_k.gguf, l2, 2e-2, F16_ROUNDED, 3e-2",
@@ -83,24 +84,29 @@ class GoldenLogitsTest {
                     assertTrue(error <= tolerance, modelName + " '" + c.get("prompt").asText() + "': " + metric
                             + " error " + error + " > " + tolerance);
 
-                    // Greedy continuation, compared while the reference's choice is clear.
+                    // Greedy continuation, compared while the reference's choice is clear (margin at least
+                    // 1e-3 of max|logit|). A different token is only accepted where the reference margin is
+                    // below the model's margin floor; the sequences part there, so the comparison ends.
                     int[] expected = SharedData.ints(c.get("greedy_tokens"));
                     float[] margins = SharedData.floats(c.get("greedy_margins"));
                     int compared = 0;
                     float[] step = logits;
                     double floor = marginFloor * maxRef;
                     for (int s = 0; s < expected.length; s++) {
-                        if (margins[s] < floor) {
+                        if (margins[s] < 1e-3 * maxRef) {
                             break;
                         }
                         int token = Sampler.argmax(step);
-                        assertEquals(expected[s], token, modelName + " '" + c.get("prompt").asText() + "' greedy step " + s);
+                        if (token != expected[s]) {
+                            assertTrue(margins[s] < floor, modelName + " '" + c.get("prompt").asText() + "' greedy step " + s
+                                    + ": token " + token + ", expected " + expected[s] + " (reference margin " + margins[s] + ")");
+                            break;
+                        }
                         compared++;
                         step = engine.decodeStep(List.of(seq), new int[] {token})[0];
                     }
                     assertTrue(compared > 0 || margins[0] < floor);
-                    System.out.printf("%s %s '%s': %d greedy steps equal (margin floor %.3g)%n", modelName, precision,
-                            c.get("prompt").asText(), compared, floor);
+                    System.out.printf("%s %s '%s': %d greedy steps equal%n", modelName, precision, c.get("prompt").asText(), compared);
                     pool.free(seq);
                 }
                 System.out.printf("%s %s: worst %s error %.3g%n", modelName, precision, metric, worst);

@@ -17,7 +17,7 @@ class ComponentMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private ComponentMetrics metrics(String namespace, String component) {
-        return new ComponentMetrics(registry, namespace, component, "Stories260K", () -> 100, () -> 25);
+        return new ComponentMetrics(registry, namespace, component, "Stories260K", () -> 100, () -> 25, () -> 0.5);
     }
 
     private static Map<String, String> tags(Iterable<Tag> tags) {
@@ -47,6 +47,7 @@ class ComponentMetricsTest {
         assertEquals(25, registry.get("dynamo_component_kvstats_active_blocks").gauge().value());
         assertEquals(100, registry.get("dynamo_component_kvstats_total_blocks").gauge().value());
         assertEquals(0.25, registry.get("dynamo_component_kvstats_gpu_cache_usage_percent").gauge().value());
+        assertEquals(0.5, registry.get("dynamo_component_kvstats_gpu_prefix_cache_hit_rate").gauge().value());
         assertEquals(Map.of("dynamo_namespace", "dynamo", "dynamo_component", "backend"),
                 tags(registry.get("dynamo_component_kvstats_total_blocks").gauge().getId().getTags()));
     }

@@ -58,7 +58,7 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
     private boolean closed;
 
     private CudaForward(ModelConfig cfg, CudaDevices.Device device, String architectures, DeviceWeights weights,
-                        int maxTokens, long handle, int blockSize, int numBlocks) {
+                        int maxTokens, long handle, int blockSize, int numBlocks, boolean prefixCaching) {
         this.cfg = cfg;
         this.device = device;
         this.architectures = architectures;
@@ -67,18 +67,18 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
         this.handle = handle;
         this.staging = MemorySegment.ofAddress(CudaNative.kvStaging(handle))
                 .reinterpret(2L * transferBytes(cfg, blockSize));
-        this.pool = new KvBlockPool(cfg.numLayers(), cfg.kvDim(), blockSize, numBlocks, this);
+        this.pool = new KvBlockPool(cfg.numLayers(), cfg.kvDim(), blockSize, numBlocks, prefixCaching, this);
     }
 
     /**
-     * Puts the model on the GPU with a KV cache of {@code kvBudgetBytes}.
+     * Puts the model on the GPU with a KV cache of {@code numBlocks} blocks of {@code blockSize} positions.
      *
      * @throws CudaException             when there is no driver or device, the driver is too old, the library is
      *                                   missing or has no code for this GPU, or device memory is short, saying which
      * @throws UnsupportedModelException for weight types without device kernels
      */
-    public static CudaForward open(LoadedModel model, Options options, KvPrecision precision, long kvBudgetBytes,
-                                   int blockSize) {
+    public static CudaForward open(LoadedModel model, Options options, KvPrecision precision, int numBlocks,
+                                   int blockSize, boolean prefixCaching) {
         ModelConfig cfg = model.config();
         List<DeviceWeights.Tensor> tensors = DeviceWeights.tensors(model.weights());
         if (cfg.headDim() > 256 || cfg.headDim() % 2 != 0) {
@@ -100,7 +100,6 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
         }
         CudaNative.setDevice(device.index());
 
-        int numBlocks = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(1, kvBudgetBytes / KvBlockPool.bytesPerBlock(cfg, blockSize)));
         int tableStride = Math.min(Math.ceilDiv(cfg.contextLength(), blockSize), numBlocks);
         long weightBytes = DeviceWeights.bytes(tensors);
         long kvBytes = numBlocks * KvBlockPool.bytesPerBlock(cfg, blockSize);
@@ -108,7 +107,7 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
         long free = CudaDevices.memory(device.index())[0];
         if (weightBytes + kvBytes + activationBytes > free) {
             throw new CudaException(CudaException.Kind.OUT_OF_MEMORY, "out of device memory on " + device + ": the weights need "
-                    + gib(weightBytes) + ", the KV cache " + gib(kvBytes) + " (tandem.kv.budget-mb), activations "
+                    + gib(weightBytes) + ", the KV cache " + gib(kvBytes) + " (tandem.kv.budget-mb or num-blocks), activations "
                     + gib(activationBytes) + " (tandem.engine.cuda.max-tokens), but only " + gib(free) + " is free", null);
         }
         DeviceWeights weights = DeviceWeights.upload(tensors);
@@ -117,7 +116,8 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
                     precision == KvPrecision.F16_ROUNDED, options.graphs());
             ModelDescriptor desc = ModelDescriptor.of(cfg, model.weights(), layout, weights::pointer);
             long handle = CudaNative.createModel(desc.ints(), desc.floats(), desc.pointers());
-            return new CudaForward(cfg, device, archs, weights, options.maxTokens(), handle, blockSize, numBlocks);
+            return new CudaForward(cfg, device, archs, weights, options.maxTokens(), handle, blockSize, numBlocks,
+                    prefixCaching);
         } catch (RuntimeException e) {
             weights.close();
             throw e;

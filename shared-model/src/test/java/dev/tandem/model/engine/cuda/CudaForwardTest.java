@@ -1,5 +1,6 @@
 package dev.tandem.model.engine.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.model.engine.KvPrecision;
@@ -26,7 +27,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The GPU forward pass against the CPU engine on random-weight models of every weight type with device
  * kernels: prompts in several chunks (the tiled GEMM), decode steps at batch 1, 3, 8 (the GEMV variants)
- * and 9 (the GEMM), greedy tokens, and KV blocks moved CPU → GPU → CPU. Skipped without a GPU.
+ * and 9 (the GEMM), greedy tokens, a prompt continued from cached prefix blocks, and KV blocks moved
+ * CPU → GPU → CPU. Skipped without a GPU.
  */
 class CudaForwardTest {
 
@@ -86,6 +88,13 @@ class CudaForwardTest {
                     }
                 }
             }
+            // The device's prefix cache: the whole prompt's first four blocks were computed by the longest
+            // prefills above; reusing them and computing the rest gives the logits of a fresh prefill.
+            KvSequence reused = gpu.pool().newSequence();
+            assertEquals(64, gpu.pool().reuseCachedPrefix(reused, prompt));
+            close(cpu.prefill(cpu.pool().newSequence(), prompt),
+                    gpu.prefill(reused, java.util.Arrays.copyOfRange(prompt, 64, prompt.length)), tolerance,
+                    typeName + " prefill after a cached prefix");
             // KV blocks: GPU → host → CPU-format equality, and CPU → GPU import continuing identically.
             KvSequence c0 = cpuSeqs.getFirst();
             KvSequence g0 = gpuSeqs.getFirst();
