@@ -86,6 +86,11 @@ public abstract sealed class FloatMatrix permits F32Matrix, F16Matrix, BF16Matri
 
     public abstract GgmlType type();
 
+    /** The matrix's storage, {@code type().byteSize(rows × cols)} bytes in GGUF's block layout (for device uploads). */
+    public MemorySegment data() {
+        return data.asSlice(0, type().byteSize((long) rows * cols));
+    }
+
     /** Decodes row {@code row} into {@code out[0..cols)} (exactly as ggml's dequantize_row does). */
     public abstract void row(int row, float[] out);
 

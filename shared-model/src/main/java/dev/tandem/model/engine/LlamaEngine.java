@@ -5,10 +5,11 @@ import dev.tandem.model.kv.KvSequence;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * Runs a Llama model on CPU over a paged KV cache: prompt processing ({@link #prefill}) and one
- * batched decoding step ({@link #decodeStep}).
+ * Runs a Llama model over a paged KV cache: prompt processing ({@link #prefill}) and one batched
+ * decoding step ({@link #decodeStep}), with the forward pass on CPU or on a device ({@link ForwardPass}).
  *
  * <p>Thread-safety: the caller serialises calls into one engine (a scheduler loop). The engine
  * splits each call across its own {@code threads} workers. The pool's allocation is thread-safe,
@@ -17,14 +18,12 @@ import java.util.List;
  */
 public final class LlamaEngine implements AutoCloseable {
 
-    /** Prompt tokens per forward pass: bounds activation memory for long prompts. */
-    private static final int PREFILL_CHUNK = 64;
-
     private final LoadedModel model;
     private final ModelConfig cfg;
     private final KvBlockPool pool;
+    /** The CPU kernels' worker threads; null with a device forward pass. */
     private final Parallel parallel;
-    private final LlamaForward forward;
+    private final ForwardPass forward;
 
     public LlamaEngine(LoadedModel model, KvBlockPool pool, int threads) {
         this(model, pool, threads, KvPrecision.F32);
@@ -35,18 +34,34 @@ public final class LlamaEngine implements AutoCloseable {
      *                  to reproduce llama.cpp's default F16 KV cache numerically
      */
     public LlamaEngine(LoadedModel model, KvBlockPool pool, int threads, KvPrecision precision) {
-        if (model.weights() == null) {
-            throw new IllegalArgumentException("model " + model.config().name() + " was loaded without weights");
-        }
+        check(model, pool);
+        Parallel parallel = new Parallel(Math.max(1, threads));
+        this(model, pool, parallel, new LlamaForward(model.config(), model.weights(), pool, parallel, precision));
+    }
+
+    /** An engine whose forward pass runs elsewhere (a device), over the pass's KV cache {@code pool}; it closes the pass. */
+    public LlamaEngine(LoadedModel model, KvBlockPool pool, ForwardPass forward) {
+        check(model, pool);
+        this(model, pool, null, forward);
+    }
+
+    private LlamaEngine(LoadedModel model, KvBlockPool pool, Parallel parallel, ForwardPass forward) {
         this.model = model;
         this.cfg = model.config();
+        this.pool = pool;
+        this.parallel = parallel;
+        this.forward = forward;
+    }
+
+    private static void check(LoadedModel model, KvBlockPool pool) {
+        ModelConfig cfg = model.config();
+        if (model.weights() == null) {
+            throw new IllegalArgumentException("model " + cfg.name() + " was loaded without weights");
+        }
         if (pool.numLayers() != cfg.numLayers() || pool.kvDim() != cfg.kvDim()) {
             throw new IllegalArgumentException("KV pool shape (" + pool.numLayers() + " layers, kvDim " + pool.kvDim()
                     + ") does not fit the model (" + cfg.numLayers() + " layers, kvDim " + cfg.kvDim() + ")");
         }
-        this.pool = pool;
-        this.parallel = new Parallel(Math.max(1, threads));
-        this.forward = new LlamaForward(cfg, model.weights(), pool, parallel, precision);
     }
 
     public LoadedModel model() {
@@ -61,8 +76,19 @@ public final class LlamaEngine implements AutoCloseable {
         return pool;
     }
 
+    /** CPU kernel threads (0 with a device forward pass). */
     public int threads() {
-        return parallel.threads();
+        return parallel == null ? 0 : parallel.threads();
+    }
+
+    /** The forward pass: the CPU kernels or a device's. */
+    public ForwardPass forwardPass() {
+        return forward;
+    }
+
+    /** Where the forward pass runs, for logs. */
+    public String backend() {
+        return forward.describe();
     }
 
     /**
@@ -88,8 +114,9 @@ public final class LlamaEngine implements AutoCloseable {
         }
         int[] blockTable = seq.blockIds();
         float[] logits = null;
-        for (int from = 0; from < tokens.length; from += PREFILL_CHUNK) {
-            int n = Math.min(PREFILL_CHUNK, tokens.length - from);
+        int chunkSize = forward.prefillChunk();
+        for (int from = 0; from < tokens.length; from += chunkSize) {
+            int n = Math.min(chunkSize, tokens.length - from);
             int[] chunk = Arrays.copyOfRange(tokens, from, from + n);
             int[] positions = new int[n];
             int[][] tables = new int[n][];
@@ -100,7 +127,7 @@ public final class LlamaEngine implements AutoCloseable {
             }
             boolean last = from + n == tokens.length;
             want[n - 1] = last;
-            float[][] out = forward.forward(new LlamaForward.Batch(chunk, positions, tables, want, true));
+            float[][] out = forward.forward(new ForwardBatch(chunk, positions, tables, want, true));
             pool.append(seq, chunk);
             if (last) {
                 logits = out[n - 1];
@@ -117,12 +144,24 @@ public final class LlamaEngine implements AutoCloseable {
      *                             (blocks reserved for earlier sequences stay with them, for their next step)
      */
     public float[][] decodeStep(List<KvSequence> seqs, int[] tokens) {
+        return step(seqs, tokens, forward::forward, new float[0][]);
+    }
+
+    /**
+     * {@link #decodeStep} with greedy sampling where the forward pass runs: the next token of each
+     * sequence (the argmax of its logits) instead of the logits, which then need not leave the device.
+     */
+    public int[] decodeGreedy(List<KvSequence> seqs, int[] tokens) {
+        return step(seqs, tokens, forward::greedy, new int[0]);
+    }
+
+    private <R> R step(List<KvSequence> seqs, int[] tokens, Function<ForwardBatch, R> pass, R empty) {
         int n = seqs.size();
         if (n != tokens.length) {
             throw new IllegalArgumentException(n + " sequences but " + tokens.length + " tokens");
         }
         if (n == 0) {
-            return new float[0][];
+            return empty;
         }
         checkTokens(tokens);
         IdentityHashMap<KvSequence, Boolean> seen = new IdentityHashMap<>();
@@ -147,11 +186,11 @@ public final class LlamaEngine implements AutoCloseable {
             tables[i] = seqs.get(i).blockIds();
             want[i] = true;
         }
-        float[][] logits = forward.forward(new LlamaForward.Batch(tokens.clone(), positions, tables, want, false));
+        R result = pass.apply(new ForwardBatch(tokens.clone(), positions, tables, want, false));
         for (int i = 0; i < n; i++) {
             pool.append(seqs.get(i), new int[] {tokens[i]});
         }
-        return logits;
+        return result;
     }
 
     private void checkSequence(KvSequence seq, int adding, int index) {
@@ -172,9 +211,12 @@ public final class LlamaEngine implements AutoCloseable {
         }
     }
 
-    /** Stops the worker threads (the model and pool are not closed). */
+    /** Stops the worker threads or releases the device (the model and a CPU pool are not closed). */
     @Override
     public void close() {
-        parallel.close();
+        forward.close();
+        if (parallel != null) {
+            parallel.close();
+        }
     }
 }

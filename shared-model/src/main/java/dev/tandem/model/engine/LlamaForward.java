@@ -13,18 +13,10 @@ import java.util.Arrays;
  * then each entry attends to positions 0..its own, which is causal either way. Weight matrices are
  * read once per layer for the whole batch.
  */
-final class LlamaForward {
+final class LlamaForward implements ForwardPass {
 
-    /**
-     * One forward's inputs: entry i is {@code tokens[i]} at {@code positions[i]} of the sequence
-     * whose block table is {@code blockTables[i]}. {@code prompt}: prompt processing rather than a
-     * decoding step, which selects the kernels of quantized weights (see {@link Activations}).
-     */
-    record Batch(int[] tokens, int[] positions, int[][] blockTables, boolean[] wantLogits, boolean prompt) {
-        int size() {
-            return tokens.length;
-        }
-    }
+    /** Prompt tokens per forward pass: bounds activation memory for long prompts. */
+    private static final int PREFILL_CHUNK = 64;
 
     private final ModelConfig cfg;
     private final LlamaWeights w;
@@ -45,8 +37,23 @@ final class LlamaForward {
         this.halfKv = precision == KvPrecision.F16_ROUNDED;
     }
 
-    /** Runs the batch; returns logits for entries with {@code wantLogits}, null for the others. */
-    float[][] forward(Batch batch) {
+    @Override
+    public int prefillChunk() {
+        return PREFILL_CHUNK;
+    }
+
+    @Override
+    public String describe() {
+        return "cpu, " + parallel.threads() + " threads";
+    }
+
+    /** The worker threads belong to the engine, which closes them. */
+    @Override
+    public void close() {
+    }
+
+    @Override
+    public float[][] forward(ForwardBatch batch) {
         int n = batch.size();
         int dim = cfg.dim();
         int qDim = cfg.numHeads() * cfg.headDim();
@@ -153,7 +160,7 @@ final class LlamaForward {
         });
     }
 
-    private void storeKv(int layer, Batch batch, int i, float[] key, float[] value) {
+    private void storeKv(int layer, ForwardBatch batch, int i, float[] key, float[] value) {
         if (halfKv) {
             roundToHalf(key, 0, key.length);
             roundToHalf(value, 0, value.length);
@@ -166,7 +173,7 @@ final class LlamaForward {
     }
 
     /** att[i] = softmax(q·Kᵀ/√d)·V per query head, over positions 0..positions[i] of entry i's sequence. */
-    private void attention(int layer, Batch batch, float[][] q, float[][] att) {
+    private void attention(int layer, ForwardBatch batch, float[][] q, float[][] att) {
         int n = batch.size();
         int heads = cfg.numHeads();
         int headDim = cfg.headDim();

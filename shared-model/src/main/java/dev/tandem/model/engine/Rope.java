@@ -7,7 +7,7 @@ package dev.tandem.model.engine;
  * NeoX mode (qwen2) pair i is (x[i], x[i + n/2]). The angle is built up in float the way
  * ggml_rope_cache_init does, to stay within rounding of the reference.
  */
-final class Rope {
+public final class Rope {
 
     private final int pairs;
     private final RopeStyle style;
@@ -18,9 +18,14 @@ final class Rope {
     Rope(RopeStyle style, int ropeDims, float freqBase, float freqScale, float[] freqFactors) {
         this.style = style;
         this.pairs = ropeDims / 2;
-        this.thetaScale = (float) Math.pow(freqBase, -2.0f / ropeDims);
+        this.thetaScale = thetaScale(freqBase, ropeDims);
         this.freqScale = freqScale;
         this.freqFactors = freqFactors;
+    }
+
+    /** The factor between the angles of consecutive pairs, base^(-2/dims), as ggml computes it. */
+    public static float thetaScale(float freqBase, int ropeDims) {
+        return (float) Math.pow(freqBase, -2.0f / ropeDims);
     }
 
     /** Fills cos/sin [0, pairs) for one position. */

@@ -35,6 +35,10 @@ import java.util.Map;
  * position-major, so a block's slice for one layer is contiguous for transfer and attention, and
  * no single Java array must hold a whole layer (no 2 GiB limit).
  *
+ * <p>The data may live elsewhere, in a {@link KvBlockStore} (device memory): the pool then holds no
+ * arrays, only the block allocation and the prefix cache's bookkeeping, and transfers go through the
+ * store. Nothing changes for sharing: a shared block is only ever read, wherever it lives.
+ *
  * <p>Thread-safety: block tables, refcounts and the cache are changed under the pool's lock (gRPC
  * handlers run concurrently). The K/V data of a sequence is written only by whoever owns the
  * sequence (the engine, or a transfer), which the callers serialise.
@@ -51,9 +55,10 @@ public final class KvBlockPool {
     private final int blockSize;
     private final int numBlocks;
     private final boolean prefixCaching;
-    /** keys[layer][block] = float[blockSize * kvDim]. */
+    /** keys[layer][block] = float[blockSize * kvDim]; null when the data lives in {@link #store}. */
     private final float[][][] keys;
     private final float[][][] values;
+    private final KvBlockStore store;
     /** Stack of never-used (or uncached) free block ids; {@code freeCount} of them are valid. */
     private final int[] freeStack;
     private int freeCount;
@@ -75,6 +80,11 @@ public final class KvBlockPool {
     }
 
     public KvBlockPool(int numLayers, int kvDim, int blockSize, int numBlocks, boolean prefixCaching) {
+        this(numLayers, kvDim, blockSize, numBlocks, prefixCaching, null);
+    }
+
+    /** A pool whose K/V data lives in {@code store} (null: in the pool's own arrays). */
+    public KvBlockPool(int numLayers, int kvDim, int blockSize, int numBlocks, boolean prefixCaching, KvBlockStore store) {
         if (numLayers <= 0 || kvDim <= 0 || blockSize <= 0 || numBlocks < 0) {
             throw new IllegalArgumentException("bad KV pool shape: layers " + numLayers + ", kvDim " + kvDim
                     + ", block size " + blockSize + ", blocks " + numBlocks);
@@ -87,9 +97,10 @@ public final class KvBlockPool {
         this.blockSize = blockSize;
         this.numBlocks = numBlocks;
         this.prefixCaching = prefixCaching;
-        this.keys = new float[numLayers][numBlocks][];
-        this.values = new float[numLayers][numBlocks][];
-        for (int l = 0; l < numLayers; l++) {
+        this.store = store;
+        this.keys = store != null ? null : new float[numLayers][numBlocks][];
+        this.values = store != null ? null : new float[numLayers][numBlocks][];
+        for (int l = 0; store == null && l < numLayers; l++) {
             for (int b = 0; b < numBlocks; b++) {
                 keys[l][b] = new float[blockSize * kvDim];
                 values[l][b] = new float[blockSize * kvDim];
@@ -122,9 +133,14 @@ public final class KvBlockPool {
         if (blockSize <= 0) {
             blockSize = DEFAULT_BLOCK_SIZE;
         }
-        long blocks = Math.max(1, budgetBytes / bytesPerBlock(cfg, blockSize));
-        return new KvBlockPool(cfg.numLayers(), cfg.kvDim(), blockSize, (int) Math.min(blocks, Integer.MAX_VALUE - 8),
+        return new KvBlockPool(cfg.numLayers(), cfg.kvDim(), blockSize, blocksForBudget(cfg, budgetBytes, blockSize),
                 prefixCaching);
+    }
+
+    /** Blocks of {@code blockSize} positions that fit in {@code budgetBytes} (at least one), wherever they live. */
+    public static int blocksForBudget(ModelConfig cfg, long budgetBytes, int blockSize) {
+        long blocks = Math.max(1, budgetBytes / bytesPerBlock(cfg, blockSize));
+        return (int) Math.min(blocks, Integer.MAX_VALUE - 8);
     }
 
     public KvSequence newSequence() {
@@ -328,12 +344,20 @@ public final class KvBlockPool {
      * engine; callers must own a sequence holding the block.
      */
     public float[] keys(int layer, int blockId) {
+        requireHost();
         return keys[layer][blockId];
     }
 
     /** V storage of one block of one layer (see {@link #keys}). */
     public float[] values(int layer, int blockId) {
+        requireHost();
         return values[layer][blockId];
+    }
+
+    private void requireHost() {
+        if (store != null) {
+            throw new IllegalStateException("this pool's K/V blocks live in device memory; use exportBlock/importBlock");
+        }
     }
 
     /** Positions of block {@code blockIndex} that hold data in {@code seq}. */
@@ -358,6 +382,10 @@ public final class KvBlockPool {
         int bytes = transferBytes(tokens);
         if (keysOut.remaining() < bytes || valuesOut.remaining() < bytes) {
             throw new BufferOverflowException();
+        }
+        if (store != null) {
+            store.read(id, tokens, keysOut, valuesOut);
+            return;
         }
         copyOut(keys, id, tokens, keysOut);
         copyOut(values, id, tokens, valuesOut);
@@ -391,6 +419,10 @@ public final class KvBlockPool {
         if (keysIn.remaining() < bytes || valuesIn.remaining() < bytes) {
             throw new IllegalArgumentException("KV block " + blockIndex + " needs " + bytes + " bytes of keys and values, got "
                     + keysIn.remaining() + " and " + valuesIn.remaining());
+        }
+        if (store != null) {
+            store.write(id, tokensInBlock, keysIn, valuesIn);
+            return;
         }
         copyIn(keys, id, tokensInBlock, keysIn);
         copyIn(values, id, tokensInBlock, valuesIn);

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import dev.tandem.model.engine.cuda.CudaForward;
 import dev.tandem.model.worker.WorkerRuntime;
 
 /**
@@ -117,10 +118,30 @@ public final class ComponentMetrics {
                 .strongReference(true).register(registry);
     }
 
-    /** The metrics of a worker serving its runtime's model and KV pool. */
+    /** The metrics of a worker serving its runtime's model and KV pool (and its GPU's memory, on the CUDA backend). */
     public static ComponentMetrics forWorker(MeterRegistry registry, String namespace, String component, WorkerRuntime runtime) {
-        return new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
+        ComponentMetrics metrics = new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
                 () -> runtime.pool().totalBlocks(), () -> runtime.pool().usedBlocks(), () -> runtime.pool().prefixCacheHitRate());
+        if (runtime.engine().forwardPass() instanceof CudaForward gpu) {
+            Tags gpuTags = Tags.of("model", runtime.servedModelName(), "dynamo_component", metrics.component,
+                    "device", String.valueOf(gpu.device().index()));
+            Gauge.builder("dynamo_component_gpu_memory_used_bytes", () -> deviceMemory(gpu, true))
+                    .description("Device memory in use (weights, KV cache, activations, other processes)").baseUnit("bytes")
+                    .tags(gpuTags).strongReference(true).register(registry);
+            Gauge.builder("dynamo_component_gpu_memory_total_bytes", () -> deviceMemory(gpu, false))
+                    .description("Device memory in all").baseUnit("bytes").tags(gpuTags).strongReference(true).register(registry);
+        }
+        return metrics;
+    }
+
+    /** Used or total bytes; NaN when the device cannot be asked. */
+    private static double deviceMemory(CudaForward gpu, boolean used) {
+        try {
+            long[] freeTotal = gpu.deviceMemory();
+            return used ? freeTotal[1] - freeTotal[0] : freeTotal[1];
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     public String namespace() {

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * {@code MakeModel --shape tinyllama|llama3-1b|tiny --type f32|f16|bf16|q8_0|q4_0 --seed N [--layers N] OUT.gguf}:
+ * {@code MakeModel --shape tinyllama|llama3-1b|llama3-8b|tiny --type f32|f16|bf16|q8_0|q4_0 --seed N [--layers N] OUT.gguf}:
  * writes a random-weight Llama GGUF (see {@link SyntheticGguf}). Run by {@code scripts/make-model.sh}.
  */
 public final class MakeModel {
@@ -74,6 +74,6 @@ public final class MakeModel {
         if (error != null) {
             System.err.println("make-model: " + error);
         }
-        System.err.println("usage: make-model.sh --shape tinyllama|llama3-1b|tiny --type f32|f16|bf16|q8_0|q4_0 --seed N [--layers N] OUT.gguf");
+        System.err.println("usage: make-model.sh --shape tinyllama|llama3-1b|llama3-8b|tiny --type f32|f16|bf16|q8_0|q4_0 --seed N [--layers N] OUT.gguf");
     }
 }

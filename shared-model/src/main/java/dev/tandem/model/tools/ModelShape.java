@@ -20,6 +20,12 @@ public record ModelShape(String name, int dim, int layers, int heads, int kvHead
      */
     public static final ModelShape LLAMA3_1B = new ModelShape("llama3-1b", 2048, 16, 32, 8, 8192, 128256, 8192,
             500000f, 1e-5f, true);
+    /**
+     * Llama-3.1-8B: dim 4096, 32 layers, 32/8 heads, ff 14336, vocab 128256, untied output, RoPE base
+     * 500000 (without its long-context RoPE scaling; context 8192).
+     */
+    public static final ModelShape LLAMA3_8B = new ModelShape("llama3-8b", 4096, 32, 32, 8, 14336, 128256, 8192,
+            500000f, 1e-5f, false);
     /** The shared test models' shape: dim 256, 2 layers, 8/4 heads, ff 768, vocab 512. */
     public static final ModelShape TINY = new ModelShape("tiny", 256, 2, 8, 4, 768, 512, 2048, 10000f, 1e-5f, false);
 
@@ -27,8 +33,9 @@ public record ModelShape(String name, int dim, int layers, int heads, int kvHead
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "tinyllama" -> TINYLLAMA;
             case "llama3-1b" -> LLAMA3_1B;
+            case "llama3-8b" -> LLAMA3_8B;
             case "tiny" -> TINY;
-            default -> throw new IllegalArgumentException("unknown shape '" + name + "' (tinyllama, llama3-1b, tiny)");
+            default -> throw new IllegalArgumentException("unknown shape '" + name + "' (tinyllama, llama3-1b, llama3-8b, tiny)");
         };
     }
 

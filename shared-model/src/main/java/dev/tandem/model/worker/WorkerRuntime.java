@@ -4,9 +4,13 @@ import java.util.UUID;
 
 import org.jboss.logging.Logger;
 
+import dev.tandem.model.engine.KvPrecision;
 import dev.tandem.model.engine.LlamaEngine;
 import dev.tandem.model.engine.LoadedModel;
 import dev.tandem.model.engine.ModelLoader;
+import dev.tandem.model.engine.cuda.CudaForward;
+import dev.tandem.model.engine.cuda.EngineBackend;
+import dev.tandem.model.engine.cuda.EngineFactory;
 import dev.tandem.model.kv.KvBlockPool;
 
 /** A worker's loaded model, its engine and its KV block pool: what prefill and decode workers both stand on. */
@@ -31,17 +35,26 @@ public final class WorkerRuntime {
     public static WorkerRuntime load(WorkerSettings settings) {
         LoadedModel model = ModelLoader.load(settings.model(), true);
         WorkerSettings.Kv kv = settings.kv();
-        KvBlockPool pool = kv.numBlocks().isPresent()
-                ? new KvBlockPool(model.config().numLayers(), model.config().kvDim(), kv.blockSize(), kv.numBlocks().getAsInt(),
-                        kv.prefixCaching())
-                : KvBlockPool.forBudget(model.config(), kv.budgetMb() * 1024L * 1024L, kv.blockSize(), kv.prefixCaching());
-        int threads = settings.engine().threads().orElse(Runtime.getRuntime().availableProcessors());
+        WorkerSettings.Engine engineSettings = settings.engine();
+        WorkerSettings.Cuda cuda = engineSettings.cuda();
+        EngineFactory.Options options = new EngineFactory.Options(EngineBackend.parse(engineSettings.backend()),
+                engineSettings.threads().orElse(Runtime.getRuntime().availableProcessors()),
+                kv.budgetMb() * 1024L * 1024L, kv.numBlocks(), kv.blockSize(), kv.prefixCaching(), KvPrecision.F32,
+                new CudaForward.Options(cuda.library(), cuda.device(), cuda.maxTokens(), cuda.graphs()));
+        LlamaEngine engine;
+        try {
+            engine = EngineFactory.open(model, options);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        KvBlockPool pool = engine.pool();
         String workerId = settings.workerId().orElseGet(() -> UUID.randomUUID().toString().substring(0, 8));
-        LOG.infof("Loaded model %s (%s, %d layers, dim %d, context %d); KV pool %d blocks of %d tokens (prefix caching %s); %d engine threads",
+        LOG.infof("Loaded model %s (%s, %d layers, dim %d, context %d); KV pool %d blocks of %d tokens (prefix caching %s); engine on %s",
                 settings.resolvedServedModelName(), model.config().architecture(), model.config().numLayers(),
-                model.config().dim(), model.config().contextLength(), pool.totalBlocks(), pool.blockSize(), pool.prefixCaching() ? "on" : "off", threads);
-        return new WorkerRuntime(workerId, settings.resolvedServedModelName(), model, pool,
-                new LlamaEngine(model, pool, threads));
+                model.config().dim(), model.config().contextLength(), pool.totalBlocks(), pool.blockSize(),
+                pool.prefixCaching() ? "on" : "off", engine.backend());
+        return new WorkerRuntime(workerId, settings.resolvedServedModelName(), model, pool, engine);
     }
 
     public String workerId() {

@@ -1,5 +1,6 @@
 package dev.tandem.model.worker;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -37,7 +38,30 @@ public interface WorkerSettings extends ModelSettings {
     }
 
     interface Engine {
-        /** Threads for the kernels; defaults to the number of cores. */
+        /** Threads for the CPU kernels; defaults to the number of cores. */
         OptionalInt threads();
+
+        /** {@code cpu}, {@code cuda} (an NVIDIA GPU, or a startup error saying why not) or {@code auto} (the GPU if usable, else the CPU). */
+        @WithDefault("cpu")
+        String backend();
+
+        Cuda cuda();
+    }
+
+    interface Cuda {
+        /** libtandem_cuda.so (src-native/build.sh); defaults to java.library.path, then src-native/build up from the working directory. */
+        Optional<Path> library();
+
+        /** CUDA device index. */
+        @WithDefault("0")
+        int device();
+
+        /** Tokens per forward pass on the device: the prompt chunk and the largest decode batch run at once. */
+        @WithDefault("256")
+        int maxTokens();
+
+        /** Capture decode steps as CUDA graphs (one launch per step). */
+        @WithDefault("true")
+        boolean graphs();
     }
 }

@@ -20,6 +20,11 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GoldenLogitsTest {
 
+    /** The engine under test: the CPU engine here; the GPU test overrides this and reruns the same checks. */
+    LlamaEngine engine(LoadedModel model, KvPrecision precision) {
+        return new LlamaEngine(model, KvBlockPool.forBudget(model.config(), 64L << 20, 16), 2, precision);
+    }
+
     @ParameterizedTest(name = "{0} {3}")
     @CsvSource({
             // model, metric (max: max|diff| / max|ref|; l2: relative L2 error), tolerance, KV precision,
@@ -52,8 +57,8 @@ class GoldenLogitsTest {
     void matchesReference(String modelName, String metric, double tolerance, KvPrecision precision, double marginFloor) {
         JsonNode golden = SharedData.golden(modelName);
         try (LoadedModel model = ModelLoader.load(Optional.of(SharedData.model(modelName)), true)) {
-            KvBlockPool pool = KvBlockPool.forBudget(model.config(), 64L << 20, 16);
-            try (LlamaEngine engine = new LlamaEngine(model, pool, 2, precision)) {
+            try (LlamaEngine engine = engine(model, precision)) {
+                KvBlockPool pool = engine.pool();
                 double worst = 0;
                 for (JsonNode c : golden.get("cases")) {
                     int[] prompt = SharedData.ints(c.get("prompt_tokens"));

@@ -174,10 +174,10 @@ class SyntheticGgufTest {
         }
         String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
         String json = lines[lines.length - 1];
-        assertTrue(json.matches("\\{\"prefill_tps\":[0-9.]+,\"decode_tps\":[0-9.]+,\"decode_batch8_tps\":[0-9.]+,\"threads\":2}"), json);
+        assertTrue(json.matches("\\{\"backend\":\"cpu\",\"prefill_tps\":[0-9.]+,\"decode_tps\":[0-9.]+,\"decode_batch8_tps\":[0-9.]+,\"threads\":2}"), json);
         var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
         assertTrue(node.get("decode_tps").asDouble() > 0);
-        assertArrayEquals(new String[] {"decode_batch8_tps", "decode_tps", "prefill_tps", "threads"},
+        assertArrayEquals(new String[] {"backend", "decode_batch8_tps", "decode_tps", "prefill_tps", "threads"},
                 java.util.stream.StreamSupport.stream(((Iterable<String>) node::fieldNames).spliterator(), false).sorted().toArray());
     }
 
