@@ -5,19 +5,15 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 
 /**
- * Dot products, the engine's only hot kernel. Uses the Vector API when the
- * {@code jdk.incubator.vector} module is present (and {@code -Dtandem.vector=false} is not set),
- * plain loops otherwise, so the engine also runs on a JVM started without
- * {@code --add-modules jdk.incubator.vector}, and in a native image (the property below is set while one is
- * built and run), whose support for the incubating Vector API is not to be relied on.
+ * Dot products, the engine's only hot kernel. Uses the Vector API where {@link VectorSupport} allows it, plain
+ * loops otherwise, so the engine also runs on a JVM started without {@code --add-modules jdk.incubator.vector},
+ * and in a native image.
  */
 final class Dot {
 
     static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    static final boolean VECTOR = Boolean.parseBoolean(System.getProperty("tandem.vector", "true"))
-            && System.getProperty("org.graalvm.nativeimage.imagecode") == null
-            && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean VECTOR = VectorSupport.ENABLED;
 
     /** Integer dot products with 8-bit activations on 256-bit vectors ({@link VectorQuant}). */
     static final boolean INT8 = VECTOR && VectorQuant.supported();

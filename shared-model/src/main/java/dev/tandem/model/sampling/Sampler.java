@@ -2,6 +2,8 @@ package dev.tandem.model.sampling;
 
 import java.util.Arrays;
 
+import dev.tandem.model.engine.VectorSupport;
+
 /**
  * Picks the next token from logits. Stateless and thread-safe: the random draw for step
  * {@code step} of a request comes from a hash of (seed, step), so a seeded request gives the same
@@ -9,7 +11,8 @@ import java.util.Arrays;
  * the rest by a decode worker in another process.
  *
  * <p>Order: temperature, top-k, top-p, min-p, renormalise, draw. Only the tokens that can survive
- * the filters are sorted, so a 128k vocabulary does not cost a full sort per token.
+ * the filters are sorted, so a 128k vocabulary does not cost a full sort per token. The dense loops (the
+ * maximum, the softmax numerators) run on vectors ({@link Exp}).
  */
 public final class Sampler {
 
@@ -37,12 +40,11 @@ public final class Sampler {
 
         // Unnormalised softmax of logits / T, relative to the max so nothing overflows.
         int top = argmax(logits);
-        double invT = 1.0 / p.temperature();
-        double[] prob = new double[n];
+        float[] prob = new float[n];
+        Exp.shifted(logits, logits[top], 1f / p.temperature(), prob);
         double all = 0;
-        for (int i = 0; i < n; i++) {
-            prob[i] = Math.exp((logits[i] - logits[top]) * invT);
-            all += prob[i];
+        for (float v : prob) {
+            all += v;
         }
         boolean topK = p.topK() > 0 && p.topK() < n;
         boolean topP = p.topP() > 0f && p.topP() < 1f;
@@ -93,7 +95,7 @@ public final class Sampler {
     }
 
     /** The first token (in {@code order}, or id order when null) at which the cumulative mass passes {@code target}. */
-    private static int draw(double[] prob, int[] order, int count, double target) {
+    private static int draw(float[] prob, int[] order, int count, double target) {
         double cumulative = 0;
         int last = 0;
         for (int i = 0; i < count; i++) {
@@ -115,10 +117,10 @@ public final class Sampler {
      * lowered until they hold the required mass (the nucleus is a prefix of the sorted order, so
      * it lies inside any prefix that already reaches its mass).
      */
-    private static int[] nucleusCandidates(double[] prob, double mass) {
+    private static int[] nucleusCandidates(float[] prob, double mass) {
         for (double threshold = 1e-3; threshold > 1e-30; threshold *= 1e-3) {
             double sum = 0;
-            for (double v : prob) {
+            for (float v : prob) {
                 if (v >= threshold) {
                     sum += v;
                 }
@@ -131,11 +133,11 @@ public final class Sampler {
     }
 
     /** The k-th largest probability (k ≥ 1). */
-    private static double kthLargest(double[] prob, int k) {
+    private static double kthLargest(float[] prob, int k) {
         // A size-k min-heap of the largest values seen.
         double[] heap = new double[k];
         int size = 0;
-        for (double v : prob) {
+        for (float v : prob) {
             if (size < k) {
                 heap[size] = v;
                 siftUp(heap, size++);
@@ -186,14 +188,13 @@ public final class Sampler {
      * Ids with probability ≥ threshold, highest first (ties: lower id first), at most {@code limit}.
      * Sorts packed longs (probability bits, id) rather than boxed indices.
      */
-    private static int[] sortedAbove(double[] prob, double threshold, int limit) {
+    private static int[] sortedAbove(float[] prob, double threshold, int limit) {
         long[] keys = new long[prob.length];
         int count = 0;
         for (int i = 0; i < prob.length; i++) {
             if (prob[i] >= threshold && prob[i] > 0) {
-                // Positive doubles order like their bit patterns; 63 bits do not fit beside an id,
-                // so use the float's 31 bits (ties within float precision then fall back to the id).
-                long bits = Float.floatToRawIntBits((float) prob[i]) & 0x7FFFFFFFL;
+                // Positive floats order like their bit patterns (ties fall back to the id).
+                long bits = Float.floatToRawIntBits(prob[i]) & 0x7FFFFFFFL;
                 keys[count++] = ((0x7FFFFFFFL - bits) << 32) | i;
             }
         }
@@ -207,6 +208,15 @@ public final class Sampler {
 
     /** Index of the largest logit, the lowest index on ties. */
     public static int argmax(float[] logits) {
+        if (VectorSupport.ENABLED) {
+            float max = VectorSampling.max(logits);
+            for (int i = 0; i < logits.length; i++) {
+                if (logits[i] == max) {
+                    return i;
+                }
+            }
+            // NaN among the logits: the scalar rule below (NaN never wins)
+        }
         int best = 0;
         for (int i = 1; i < logits.length; i++) {
             if (logits[i] > logits[best]) {

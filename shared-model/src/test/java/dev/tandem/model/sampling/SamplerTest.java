@@ -99,9 +99,9 @@ class SamplerTest {
         for (float l : logits) {
             max = Math.max(max, l);
         }
-        double[] prob = new double[n];
+        float[] prob = new float[n];
         for (int i = 0; i < n; i++) {
-            prob[i] = Math.exp((logits[i] - max) / (double) p.temperature());
+            prob[i] = Exp.exp((logits[i] - max) * (1f / p.temperature()));
         }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
@@ -110,7 +110,7 @@ class SamplerTest {
         boolean filtered = (p.topK() > 0 && p.topK() < n) || (p.topP() > 0 && p.topP() < 1) || p.minP() > 0;
         if (filtered) {
             java.util.Arrays.sort(order, (a, b) -> {
-                int c = Float.compare((float) prob[b], (float) prob[a]);
+                int c = Float.compare(prob[b], prob[a]);
                 return c != 0 ? c : Integer.compare(a, b);
             });
         }
