@@ -31,5 +31,22 @@ public interface FrontendConfig extends ModelSettings {
         /** A worker that does not answer its info call in time counts as unreachable. */
         @WithDefault("2s")
         Duration infoTimeout();
+
+        /**
+         * {@code kv}: the worker that runs a prompt is the one with the lowest cost, prompt blocks it would have to
+         * compute (those it is not predicted to hold in its prefix cache) weighted by {@link #kvOverlapWeight()},
+         * plus the KV blocks it has in use (Dynamo's KV router). {@code least-loaded}: the fewest requests in
+         * flight.
+         */
+        @WithDefault("kv")
+        RoutingMode mode();
+
+        /** Weight of the prompt blocks to compute against the blocks in use (Dynamo's {@code --kv-overlap-score-weight}). */
+        @WithDefault("1.0")
+        double kvOverlapWeight();
+    }
+
+    enum RoutingMode {
+        KV, LEAST_LOADED
     }
 }

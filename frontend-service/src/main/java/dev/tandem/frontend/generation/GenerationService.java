@@ -14,6 +14,7 @@ import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.routing.WorkerDirectory;
 import dev.tandem.frontend.routing.WorkerEndpoint;
 import dev.tandem.frontend.routing.WorkerRole;
+import dev.tandem.frontend.routing.WorkerRouter;
 import dev.tandem.model.telemetry.DynamoSpanProcessor;
 import dev.tandem.model.telemetry.RequestIds;
 import dev.tandem.model.telemetry.SpanFields;
@@ -49,10 +50,12 @@ public class GenerationService {
     }
 
     private final WorkerDirectory directory;
+    private final WorkerRouter router;
     private final Tracer tracer;
 
-    public GenerationService(WorkerDirectory directory, Tracer tracer) {
+    public GenerationService(WorkerDirectory directory, WorkerRouter router, Tracer tracer) {
         this.directory = directory;
+        this.router = router;
         this.tracer = tracer;
     }
 
@@ -74,31 +77,32 @@ public class GenerationService {
             // prefill_routing: choosing the prefill worker and the prefill call, the parent of that call's spans
             Span routing = tracer.spanBuilder(SpanFields.PREFILL_ROUTING).setParent(trace).startSpan();
             long routingStart = System.nanoTime();
-            List<WorkerEndpoint> candidates = directory.candidates(WorkerRole.PREFILL);
+            List<WorkerEndpoint> candidates = router.candidates(WorkerRole.PREFILL, prompt);
             long routingNanos = System.nanoTime() - routingStart;
-            tokens = prefill(prefill, candidates, 0, trace.with(routing), chosen)
+            tokens = prefill(prefill, prompt, candidates, 0, trace.with(routing), chosen)
                     .onTermination().invoke(() -> {
                         DynamoSpanProcessor.busyIdle(routing, routingNanos, System.nanoTime() - routingStart);
                         routing.end();
                     })
                     .onItem().transformToMulti(prefilled -> prefilled == null
-                            ? decode(generate.build(), trace, chosen)
-                            : afterPrefill(prefilled, generate, trace, chosen));
+                            ? decode(generate.build(), prompt, trace, chosen)
+                            : afterPrefill(prefilled, generate, prompt, trace, chosen));
         } else {
-            tokens = decode(generate.build(), trace, chosen);
+            tokens = decode(generate.build(), prompt, trace, chosen);
         }
         return tokens.onFailure().transform(WorkerErrors::toApiError);
     }
 
     /** Null when no prefill worker answered: the caller falls back to aggregated serving. */
-    private Uni<Prefilled> prefill(PrefillRequest request, List<WorkerEndpoint> candidates, int index, Context trace,
-            ChosenWorkers chosen) {
+    private Uni<Prefilled> prefill(PrefillRequest request, int[] prompt, List<WorkerEndpoint> candidates, int index,
+            Context trace, ChosenWorkers chosen) {
         if (index >= candidates.size()) {
             LOG.warnf("No prefill worker reachable for request %s: serving it aggregated", request.getRequestId());
             return Uni.createFrom().nullItem();
         }
         WorkerEndpoint worker = candidates.get(index);
         LOG.debugv("prefill worker selected", kv("worker", worker.address()));
+        router.sent(worker, prompt);
         worker.requestStarted();
         var stub = PrefillWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return GrpcCalls.<PrefillRequest, PrefillResponse>unary(request, (q, observer) -> inContext(trace, () -> stub.prefill(q, observer)))
@@ -108,12 +112,12 @@ public class GenerationService {
                 .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(WorkerErrors::isUnreachable).recoverWithUni(error -> {
                     worker.markUnreachable();
-                    return prefill(request, candidates, index + 1, trace, chosen);
+                    return prefill(request, prompt, candidates, index + 1, trace, chosen);
                 });
     }
 
-    private Multi<TokenChunk> afterPrefill(Prefilled prefilled, GenerateRequest.Builder generate, Context trace,
-            ChosenWorkers chosen) {
+    private Multi<TokenChunk> afterPrefill(Prefilled prefilled, GenerateRequest.Builder generate, int[] prompt,
+            Context trace, ChosenWorkers chosen) {
         PrefillResponse response = prefilled.response();
         TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason(),
                 response.getCachedTokens());
@@ -122,17 +126,17 @@ public class GenerationService {
         }
         GenerateRequest request = generate.setKvSource(response.getKvHandle())
                 .setFirstTokenId(response.getFirstTokenId()).build();
-        return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, trace, chosen))
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, prompt, trace, chosen))
                 // a handle that was never pulled is freed at once rather than at its timeout
                 .onCancellation().invoke(() -> cancelOn(prefilled.worker(), request.getRequestId()));
     }
 
-    private Multi<TokenChunk> decode(GenerateRequest request, Context trace, ChosenWorkers chosen) {
-        return decode(request, directory.candidates(WorkerRole.DECODE), 0, trace, chosen);
+    private Multi<TokenChunk> decode(GenerateRequest request, int[] prompt, Context trace, ChosenWorkers chosen) {
+        return decode(request, prompt, router.candidates(WorkerRole.DECODE, prompt), 0, trace, chosen);
     }
 
-    private Multi<TokenChunk> decode(GenerateRequest request, List<WorkerEndpoint> candidates, int index, Context trace,
-            ChosenWorkers chosen) {
+    private Multi<TokenChunk> decode(GenerateRequest request, int[] prompt, List<WorkerEndpoint> candidates, int index,
+            Context trace, ChosenWorkers chosen) {
         if (index >= candidates.size()) {
             return Multi.createFrom().failure(OpenAiException.serviceUnavailable(
                     "No decode worker reachable (" + directory.all(WorkerRole.DECODE).size() + " configured)"));
@@ -140,6 +144,7 @@ public class GenerationService {
         WorkerEndpoint worker = candidates.get(index);
         LOG.debugv("decode worker selected", kv("worker", worker.address()));
         AtomicBoolean streaming = new AtomicBoolean();
+        router.sent(worker, prompt);
         worker.requestStarted();
         var stub = DecodeWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return GrpcCalls.<GenerateRequest, GenerateResponse>serverStream(request,
@@ -155,7 +160,7 @@ public class GenerationService {
                 .onCancellation().invoke(() -> cancelOn(worker, request.getRequestId()))
                 .onFailure(error -> !streaming.get() && WorkerErrors.isUnreachable(error)).recoverWithMulti(error -> {
                     worker.markUnreachable();
-                    return decode(request, candidates, index + 1, trace, chosen);
+                    return decode(request, prompt, candidates, index + 1, trace, chosen);
                 });
     }
 

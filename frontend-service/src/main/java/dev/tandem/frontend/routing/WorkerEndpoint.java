@@ -53,6 +53,11 @@ public final class WorkerEndpoint {
         outstanding.decrementAndGet();
     }
 
+    /** Requests this frontend has in flight on the worker. */
+    int outstanding() {
+        return outstanding.get();
+    }
+
     /**
      * Lower is less loaded: requests this frontend has in flight there (fresh) plus what the worker reported
      * queued beyond those, then its KV usage as a fraction to break ties.

@@ -47,9 +47,6 @@ public final class KvBlockPool {
 
     public static final int DEFAULT_BLOCK_SIZE = 16;
 
-    /** The parent hash of a sequence's first block. */
-    private static final long ROOT_HASH = 0x54414E44454DL;
-
     private final int numLayers;
     private final int kvDim;
     private final int blockSize;
@@ -207,7 +204,7 @@ public final class KvBlockPool {
             return 0;
         }
         synchronized (this) {
-            long parent = ROOT_HASH;
+            long parent = PrefixHash.ROOT;
             int reusable = (prompt.length - 1) / blockSize;
             int blocks = 0;
             for (; blocks < reusable; blocks++) {
@@ -248,7 +245,7 @@ public final class KvBlockPool {
             }
             int full = seq.length() / blockSize;
             for (int b = seq.hashedBlocks(); b < full; b++) {
-                long parent = b == 0 ? ROOT_HASH : seq.lastHash();
+                long parent = b == 0 ? PrefixHash.ROOT : seq.lastHash();
                 long hash = hash(parent, seq.tokens(), b * blockSize);
                 int id = seq.blockId(b);
                 if (!cachedByHash.containsKey(hash)) {
@@ -262,17 +259,8 @@ public final class KvBlockPool {
         }
     }
 
-    /** hash(parent, block tokens): FNV-1a over the token ids, seeded by the parent, then a 64-bit finaliser. */
     private long hash(long parent, int[] tokens, int from) {
-        long h = parent ^ 0xCBF29CE484222325L;
-        for (int i = from; i < from + blockSize; i++) {
-            h = (h ^ (tokens[i] & 0xFFFFFFFFL)) * 0x100000001B3L;
-        }
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CEB9FE1A85EC53L;
-        return h ^ (h >>> 33);
+        return PrefixHash.of(parent, tokens, from, blockSize);
     }
 
     /**
