@@ -34,16 +34,21 @@ public final class ObservabilityStack {
             "dynamo_frontend_time_to_first_token_seconds_bucket",
             "dynamo_frontend_inter_token_latency_seconds_bucket",
             "dynamo_frontend_input_sequence_tokens_bucket",
+            "dynamo_frontend_input_sequence_tokens_sum",
+            "dynamo_frontend_cached_tokens_sum",
             "dynamo_frontend_output_sequence_tokens_bucket",
             "dynamo_frontend_output_tokens_total",
             "dynamo_frontend_model_cancellation_total",
+            "dynamo_frontend_worker_active_decode_blocks",
+            "dynamo_frontend_worker_active_prefill_tokens",
             "dynamo_component_uptime_seconds",
             "dynamo_component_requests_total",
             "dynamo_component_inflight_requests",
             "dynamo_component_request_duration_seconds_bucket",
             "dynamo_component_errors_total",
             "dynamo_component_total_blocks",
-            "dynamo_component_gpu_cache_usage_percent");
+            "dynamo_component_gpu_cache_usage_percent",
+            "dynamo_component_kvstats_gpu_prefix_cache_hit_rate");
 
     public static final ObjectMapper JSON = new ObjectMapper();
     public static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
