@@ -101,37 +101,85 @@ public final class LlamaEngine implements AutoCloseable {
      * @throws ContextLengthExceededException when the sequence would outgrow the context length
      */
     public float[] prefill(KvSequence seq, int[] tokens) {
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException("prefill needs at least one token");
+        return prefill(List.of(seq), List.of(tokens))[0];
+    }
+
+    /**
+     * {@link #prefill(KvSequence, int[])} for several sequences at once: their tokens go through the forward pass
+     * together, in chunks across sequences, so short prompts share the weight reads. Each sequence's logits are
+     * the same as when it is prefilled alone.
+     *
+     * @throws KvCapacityException when sequence i cannot get its blocks; no sequence grew (blocks reserved for
+     *                             earlier sequences stay with them)
+     */
+    public float[][] prefill(List<KvSequence> seqs, List<int[]> tokens) {
+        int count = seqs.size();
+        if (count != tokens.size()) {
+            throw new IllegalArgumentException(count + " sequences but " + tokens.size() + " token arrays");
         }
-        checkSequence(seq, tokens.length, 0);
-        checkTokens(tokens);
-        int start = seq.length();
-        if (!pool.reserve(seq, start + tokens.length)) {
-            throw new KvCapacityException("KV cache full: " + tokens.length + " prompt tokens need "
-                    + (pool.blocksFor(start + tokens.length) - seq.blockCount()) + " more blocks, "
-                    + pool.freeBlocks() + " free", 0);
+        IdentityHashMap<KvSequence, Boolean> seen = new IdentityHashMap<>();
+        int total = 0;
+        for (int s = 0; s < count; s++) {
+            int[] t = tokens.get(s);
+            if (t.length == 0) {
+                throw new IllegalArgumentException("prefill needs at least one token (sequence " + s + ")");
+            }
+            if (seen.put(seqs.get(s), Boolean.TRUE) != null) {
+                throw new IllegalArgumentException("sequence " + s + " appears twice in one prefill");
+            }
+            checkSequence(seqs.get(s), t.length, s);
+            checkTokens(t);
+            total += t.length;
         }
-        int[] blockTable = seq.blockIds();
-        float[] logits = null;
+        int[] starts = new int[count];
+        int[][] tables = new int[count][];
+        for (int s = 0; s < count; s++) {
+            KvSequence seq = seqs.get(s);
+            starts[s] = seq.length();
+            int needed = starts[s] + tokens.get(s).length;
+            if (!pool.reserve(seq, needed)) {
+                throw new KvCapacityException("KV cache full: " + tokens.get(s).length + " prompt tokens need "
+                        + (pool.blocksFor(needed) - seq.blockCount()) + " more blocks, " + pool.freeBlocks() + " free", s);
+            }
+            tables[s] = seq.blockIds();
+        }
+        float[][] logits = new float[count][];
         int chunkSize = forward.prefillChunk();
-        for (int from = 0; from < tokens.length; from += chunkSize) {
-            int n = Math.min(chunkSize, tokens.length - from);
-            int[] chunk = Arrays.copyOfRange(tokens, from, from + n);
+        int seqIndex = 0;
+        int offset = 0; // next token of seqs[seqIndex]
+        for (int done = 0; done < total;) {
+            int n = Math.min(chunkSize, total - done);
+            int[] chunk = new int[n];
             int[] positions = new int[n];
-            int[][] tables = new int[n][];
+            int[][] chunkTables = new int[n][];
             boolean[] want = new boolean[n];
+            int[] owner = new int[n];
             for (int i = 0; i < n; i++) {
-                positions[i] = start + from + i;
-                tables[i] = blockTable;
+                int[] t = tokens.get(seqIndex);
+                chunk[i] = t[offset];
+                positions[i] = starts[seqIndex] + offset;
+                chunkTables[i] = tables[seqIndex];
+                owner[i] = seqIndex;
+                want[i] = offset == t.length - 1;
+                if (++offset == t.length) {
+                    seqIndex++;
+                    offset = 0;
+                }
             }
-            boolean last = from + n == tokens.length;
-            want[n - 1] = last;
-            float[][] out = forward.forward(new ForwardBatch(chunk, positions, tables, want, true));
-            pool.append(seq, chunk);
-            if (last) {
-                logits = out[n - 1];
+            float[][] out = forward.forward(new ForwardBatch(chunk, positions, chunkTables, want, true));
+            // each sequence's run of this chunk joins it (and the prefix cache), in order
+            for (int i = 0; i < n;) {
+                int s = owner[i];
+                int from = i;
+                while (i < n && owner[i] == s) {
+                    i++;
+                }
+                pool.append(seqs.get(s), Arrays.copyOfRange(chunk, from, i));
+                if (want[i - 1]) {
+                    logits[s] = out[i - 1];
+                }
             }
+            done += n;
         }
         return logits;
     }

@@ -54,6 +54,29 @@ class LlamaEngineTest {
     }
 
     @Test
+    void promptsPrefilledTogetherGetTheirOwnLogits() {
+        KvBlockPool pool = new KvBlockPool(SyntheticModel.LAYERS, model.config().kvDim(), 16, 64);
+        try (LlamaEngine engine = new LlamaEngine(model, pool, 2)) {
+            // 3 + 90 + 40 tokens: the chunks of the forward pass cut across sequences
+            List<int[]> prompts = List.of(prompt(3, 1), prompt(90, 2), prompt(40, 3));
+            List<KvSequence> together = List.of(pool.newSequence(), pool.newSequence(), pool.newSequence());
+            float[][] logits = engine.prefill(together, prompts);
+            for (int s = 0; s < prompts.size(); s++) {
+                KvSequence alone = pool.newSequence();
+                assertArrayEquals(engine.prefill(alone, prompts.get(s)), logits[s], "sequence " + s);
+                assertEquals(prompts.get(s).length, together.get(s).length());
+                // and their KV: the next step gives the same logits
+                int[] next = {7};
+                assertArrayEquals(engine.decodeStep(List.of(alone), next)[0],
+                        engine.decodeStep(List.of(together.get(s)), next)[0], "sequence " + s);
+                pool.free(alone);
+            }
+            together.forEach(pool::free);
+            assertEquals(0, pool.usedBlocks());
+        }
+    }
+
+    @Test
     void batchingAndThreadsDoNotChangeResults() {
         KvBlockPool pool = new KvBlockPool(SyntheticModel.LAYERS, model.config().kvDim(), 16, 64);
         try (LlamaEngine two = new LlamaEngine(model, pool, 2); LlamaEngine one = new LlamaEngine(model, pool, 1)) {
