@@ -15,5 +15,9 @@ public interface PrefillConfig extends WorkerSettings {
         /** A KV handle that no decode worker pulls within this time is freed. */
         @WithDefault("30s")
         Duration kvHandleTimeout();
+
+        /** Prompt tokens prefilled together in one engine pass, when several prompts are waiting. */
+        @WithDefault("512")
+        int maxBatchTokens();
     }
 }

@@ -1,18 +1,21 @@
 package dev.tandem.prefill.scheduling;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
 
 import dev.tandem.model.engine.KvCapacityException;
 import dev.tandem.model.engine.LlamaEngine;
@@ -25,16 +28,28 @@ import dev.tandem.model.worker.WorkerRuntime;
 import dev.tandem.prefill.config.PrefillConfig;
 
 /**
- * Runs prompts through the engine one at a time, in arrival order (the engine parallelises inside a prompt),
- * computing only what the prefix cache does not hold.
- * A request cancelled while it waits is dropped without touching the engine; one cancelled while it runs has
- * its KV freed as soon as the engine is done with it.
+ * Runs prompts through the engine in arrival order, on one engine thread: the prompts waiting when the thread is
+ * free are prefilled together, up to {@code tandem.prefill.max-batch-tokens} tokens, so concurrent short prompts
+ * share the weight reads; only what the prefix cache does not hold is computed. A request cancelled while it
+ * waits is dropped without touching the engine; one cancelled while it runs has its KV freed as soon as the
+ * engine is done with it.
  */
 @ApplicationScoped
 public class PrefillQueue {
 
+    private static final Logger LOG = Logger.getLogger(PrefillQueue.class);
+
     /** The KV of a prompt, the first token sampled after it, and how many prompt tokens came from the prefix cache. */
     public record Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros) {
+    }
+
+    /** A request waiting for the engine. */
+    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, long submittedAt,
+            AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
+    }
+
+    /** A request admitted to a batch: its sequence holds the cached prefix and blocks for the rest. */
+    private record Admitted(Pending request, KvSequence sequence, int cached) {
     }
 
     private static final long KV_POLL_NANOS = 2_000_000;
@@ -42,20 +57,26 @@ public class PrefillQueue {
     private final LlamaEngine engine;
     private final KvBlockPool pool;
     private final Sampler sampler = new Sampler();
-    private final ExecutorService executor = Executors.newSingleThreadExecutor(
-            Thread.ofPlatform().name("prefill-engine").factory());
+    private final int maxBatchTokens;
+    private final LinkedBlockingDeque<Pending> waiting = new LinkedBlockingDeque<>();
     /** Requests waiting for or in the engine, each with its cancelled flag. */
     private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger queuedPromptTokens = new AtomicInteger();
-
     /** How long a prompt waits for KV blocks: by then every handle held now has been pulled or has expired. */
     private final long kvWaitNanos;
+    private final Thread loop;
+    private volatile boolean stopped;
 
     public PrefillQueue(WorkerRuntime runtime, PrefillConfig config) {
         this.engine = runtime.engine();
         this.pool = runtime.pool();
         this.kvWaitNanos = config.prefill().kvHandleTimeout().toNanos();
+        this.maxBatchTokens = config.prefill().maxBatchTokens();
+        if (maxBatchTokens <= 0) {
+            throw new IllegalArgumentException("tandem.prefill.max-batch-tokens must be positive, not " + maxBatchTokens);
+        }
+        this.loop = Thread.ofPlatform().name("prefill-engine").start(this::run);
     }
 
     /**
@@ -64,57 +85,22 @@ public class PrefillQueue {
      * {@link CancellationException} when the request was cancelled first.
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
-        long submittedAt = System.nanoTime();
         AtomicBoolean cancelled = new AtomicBoolean();
+        CompletableFuture<Prefilled> result = new CompletableFuture<>();
         active.put(requestId, cancelled);
         inflight.incrementAndGet();
         queuedPromptTokens.addAndGet(promptTokens.length);
-        return CompletableFuture.supplyAsync(() -> {
-            if (cancelled.get()) {
-                throw new CancellationException("request " + requestId + " was cancelled before its prefill ran");
-            }
-            long startedAt = System.nanoTime();
-            KvSequence sequence = pool.newSequence();
-            try {
-                int cached = reserve(sequence, promptTokens, cancelled);
-                float[] logits = engine.prefill(sequence, Arrays.copyOfRange(promptTokens, cached, promptTokens.length));
-                if (cancelled.get()) {
-                    throw new CancellationException("request " + requestId + " was cancelled during its prefill");
-                }
-                int first = sampler.sample(logits, sampling, seed, TokenHistory.ofPrompt(promptTokens));
-                return new Prefilled(sequence, first, cached, (startedAt - submittedAt) / 1000, (System.nanoTime() - startedAt) / 1000);
-            } catch (RuntimeException e) {
-                pool.free(sequence);
-                throw e;
-            }
-        }, executor).whenComplete((result, error) -> {
+        result.whenComplete((prefilled, error) -> {
             active.remove(requestId, cancelled);
             inflight.decrementAndGet();
             queuedPromptTokens.addAndGet(-promptTokens.length);
         });
-    }
-
-    /**
-     * Takes the prompt's cached prefix and reserves blocks for the rest, waiting for pulls to free blocks.
-     *
-     * @return the prompt tokens found in the prefix cache
-     */
-    private int reserve(KvSequence sequence, int[] prompt, AtomicBoolean cancelled) {
-        long deadline = System.nanoTime() + kvWaitNanos;
-        while (true) {
-            int cached = pool.reuseCachedPrefix(sequence, prompt);
-            if (pool.reserve(sequence, prompt.length)) {
-                return cached;
-            }
-            pool.free(sequence);
-            if (cancelled.get()) {
-                throw new CancellationException("request was cancelled while waiting for KV blocks");
-            }
-            if (System.nanoTime() - deadline > 0) {
-                throw new KvCapacityException("no KV blocks for " + prompt.length + " prompt tokens: " + pool, 0);
-            }
-            LockSupport.parkNanos(KV_POLL_NANOS);
+        if (stopped) {
+            result.completeExceptionally(new CancellationException("the prefill worker is stopping"));
+        } else {
+            waiting.add(new Pending(requestId, promptTokens, sampling, seed, System.nanoTime(), cancelled, result));
         }
+        return result;
     }
 
     /** Cancels a request waiting for or in the engine; true when there was one. */
@@ -136,8 +122,126 @@ public class PrefillQueue {
         return queuedPromptTokens.get();
     }
 
+    private void run() {
+        while (!stopped) {
+            try {
+                List<Admitted> batch = admit(waiting.take());
+                if (!batch.isEmpty()) {
+                    prefill(batch);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.error("Prefill loop failed", e);
+            }
+        }
+        for (Pending pending; (pending = waiting.poll()) != null;) {
+            pending.result().completeExceptionally(new CancellationException("the prefill worker stopped"));
+        }
+    }
+
+    /**
+     * The first request (waiting for blocks if it must), then the requests behind it while their tokens fit the
+     * batch and the pool holds them now; a request that does not fit goes back to the head of the queue.
+     */
+    private List<Admitted> admit(Pending first) {
+        List<Admitted> batch = new ArrayList<>();
+        Admitted admitted = reserve(first, true);
+        if (admitted == null) {
+            return batch;
+        }
+        batch.add(admitted);
+        int tokens = first.prompt().length - admitted.cached();
+        for (Pending next; (next = waiting.peek()) != null && tokens + next.prompt().length <= maxBatchTokens;) {
+            waiting.poll();
+            Admitted more = reserve(next, false);
+            if (more == null) {
+                if (!next.result().isDone()) {
+                    waiting.addFirst(next);
+                }
+                break;
+            }
+            batch.add(more);
+            tokens += next.prompt().length - more.cached();
+        }
+        return batch;
+    }
+
+    /**
+     * Takes the prompt's cached prefix and reserves blocks for the rest; with {@code wait}, waits for pulls to free
+     * blocks. Null when it could not (the request is then failed, or left waiting when {@code wait} is false).
+     */
+    private Admitted reserve(Pending request, boolean wait) {
+        if (request.cancelled().get()) {
+            request.result().completeExceptionally(
+                    new CancellationException("request " + request.requestId() + " was cancelled before its prefill ran"));
+            return null;
+        }
+        long deadline = System.nanoTime() + kvWaitNanos;
+        KvSequence sequence = pool.newSequence();
+        while (true) {
+            int cached = pool.reuseCachedPrefix(sequence, request.prompt());
+            if (pool.reserve(sequence, request.prompt().length)) {
+                return new Admitted(request, sequence, cached);
+            }
+            pool.free(sequence);
+            if (!wait) {
+                return null;
+            }
+            if (request.cancelled().get()) {
+                request.result().completeExceptionally(
+                        new CancellationException("request was cancelled while waiting for KV blocks"));
+                return null;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                request.result().completeExceptionally(new KvCapacityException(
+                        "no KV blocks for " + request.prompt().length + " prompt tokens: " + pool, 0));
+                return null;
+            }
+            LockSupport.parkNanos(KV_POLL_NANOS);
+        }
+    }
+
+    /** One engine pass over the batch, then each request's first token. */
+    private void prefill(List<Admitted> batch) {
+        long startedAt = System.nanoTime();
+        List<KvSequence> sequences = batch.stream().map(Admitted::sequence).toList();
+        List<int[]> rest = batch.stream()
+                .map(a -> Arrays.copyOfRange(a.request().prompt(), a.cached(), a.request().prompt().length)).toList();
+        float[][] logits;
+        try {
+            logits = engine.prefill(sequences, rest);
+        } catch (RuntimeException e) {
+            sequences.forEach(pool::free);
+            batch.forEach(a -> a.request().result().completeExceptionally(e));
+            return;
+        }
+        long prefillMicros = (System.nanoTime() - startedAt) / 1000;
+        for (int i = 0; i < batch.size(); i++) {
+            Admitted admitted = batch.get(i);
+            Pending request = admitted.request();
+            if (request.cancelled().get()) {
+                pool.free(admitted.sequence());
+                request.result().completeExceptionally(
+                        new CancellationException("request " + request.requestId() + " was cancelled during its prefill"));
+                continue;
+            }
+            try {
+                int first = sampler.sample(logits[i], request.sampling(), request.seed(),
+                        TokenHistory.ofPrompt(request.prompt()));
+                request.result().complete(new Prefilled(admitted.sequence(), first, admitted.cached(),
+                        (startedAt - request.submittedAt()) / 1000, prefillMicros));
+            } catch (RuntimeException e) {
+                pool.free(admitted.sequence());
+                request.result().completeExceptionally(e);
+            }
+        }
+    }
+
     @PreDestroy
     void stop() {
-        executor.shutdownNow();
+        stopped = true;
+        loop.interrupt();
     }
 }
