@@ -127,8 +127,10 @@ public class GenerationService {
         GenerateRequest request = generate.setKvSource(response.getKvHandle())
                 .setFirstTokenId(response.getFirstTokenId()).build();
         return Multi.createBy().concatenating().streams(Multi.createFrom().item(first), decode(request, prompt, trace, chosen))
-                // a handle that was never pulled is freed at once rather than at its timeout
-                .onCancellation().invoke(() -> cancelOn(prefilled.worker(), request.getRequestId()));
+                // a handle that was never pulled (the client went away, no decode worker took the request) is freed
+                // at once rather than at its timeout
+                .onCancellation().invoke(() -> cancelOn(prefilled.worker(), request.getRequestId()))
+                .onFailure().invoke(() -> cancelOn(prefilled.worker(), request.getRequestId()));
     }
 
     private Multi<TokenChunk> decode(GenerateRequest request, int[] prompt, Context trace, ChosenWorkers chosen) {
