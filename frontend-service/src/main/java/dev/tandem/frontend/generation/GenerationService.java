@@ -79,6 +79,7 @@ public class GenerationService {
             long routingStart = System.nanoTime();
             List<WorkerEndpoint> candidates = router.candidates(WorkerRole.PREFILL, prompt);
             long routingNanos = System.nanoTime() - routingStart;
+            chosen.dispatched(routingNanos);
             tokens = prefill(prefill, prompt, candidates, 0, trace.with(routing), chosen)
                     .onTermination().invoke(() -> {
                         DynamoSpanProcessor.busyIdle(routing, routingNanos, System.nanoTime() - routingStart);
@@ -88,7 +89,10 @@ public class GenerationService {
                             ? decode(generate.build(), prompt, trace, chosen)
                             : afterPrefill(prefilled, generate, prompt, trace, chosen));
         } else {
-            tokens = decode(generate.build(), prompt, trace, chosen);
+            long routingStart = System.nanoTime();
+            List<WorkerEndpoint> candidates = router.candidates(WorkerRole.DECODE, prompt);
+            chosen.dispatched(System.nanoTime() - routingStart);
+            tokens = decode(generate.build(), prompt, candidates, 0, trace, chosen);
         }
         return tokens.onFailure().transform(WorkerErrors::toApiError);
     }

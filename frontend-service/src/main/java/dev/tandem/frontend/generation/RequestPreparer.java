@@ -34,7 +34,7 @@ public class RequestPreparer {
         checkModel(options);
         long renderStart = System.nanoTime();
         String rendered = chatTemplate.render(messages, true);
-        telemetry.busy(System.nanoTime() - renderStart);
+        telemetry.templated(System.nanoTime() - renderStart);
         // A template that writes BOS itself must not get a second one from the tokenizer.
         Tokenizer tokenizer = model.tokenizer();
         boolean addSpecial = tokenizer.bosText().isEmpty() || !rendered.startsWith(tokenizer.bosText());

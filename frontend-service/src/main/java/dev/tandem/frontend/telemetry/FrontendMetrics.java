@@ -36,6 +36,9 @@ public class FrontendMetrics {
     public static final String UNARY = "unary";
     /** {@code dynamo_frontend_tokenizer_latency_ms} buckets. */
     static final double[] TOKENIZER_BUCKETS_MS = {0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
+    static final double[] TEMPLATE_BUCKETS = {0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05};
+    static final double[] TOKENIZE_BUCKETS = {0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1};
+    static final double[] STAGE_BUCKETS = {0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5};
 
     private final MeterRegistry registry;
     private final String model;
@@ -43,13 +46,19 @@ public class FrontendMetrics {
     final AtomicInteger inflight = new AtomicInteger();
     final AtomicInteger queued = new AtomicInteger();
     final AtomicLong disconnectedClients = new AtomicLong();
-    final SpecHistogram requestDuration;
-    final SpecHistogram timeToFirstToken;
-    final SpecHistogram interTokenLatency;
-    final SpecHistogram inputSequenceTokens;
-    final SpecHistogram outputSequenceTokens;
-    final SpecHistogram cachedTokens;
+    final SpecHistogram.Series requestDuration;
+    final SpecHistogram.Series timeToFirstToken;
+    final SpecHistogram.Series interTokenLatency;
+    final SpecHistogram.Series inputSequenceTokens;
+    final SpecHistogram.Series outputSequenceTokens;
+    final SpecHistogram.Series cachedTokens;
     final Counter outputTokens;
+    final SpecHistogram.Series templateSeconds;
+    final SpecHistogram.Series tokenizeSeconds;
+    /** {@code stage}: {@code preprocess}, {@code route}, {@code transport_roundtrip}, {@code postprocess}. */
+    final SpecHistogram stageDuration;
+    final io.prometheus.client.Gauge detokenizeMicros;
+    final io.prometheus.client.Gauge detokenizedTokens;
     final DistributionSummary tokenizeLatency;
     final DistributionSummary detokenizeLatency;
     private final Map<List<String>, Counter> requests = new ConcurrentHashMap<>();
@@ -75,22 +84,34 @@ public class FrontendMetrics {
                 .description("Number of disconnected clients").register(registry);
         CollectorRegistry histograms = prometheus.getPrometheusRegistry();
         requestDuration = SpecHistogram.register(histograms, PREFIX + "request_duration_seconds", "Duration of LLM requests",
-                HistogramBuckets.resolve(HistogramBuckets.REQUEST_DURATION), model);
+                HistogramBuckets.resolve(HistogramBuckets.REQUEST_DURATION), "model").labels(model);
         timeToFirstToken = SpecHistogram.register(histograms, PREFIX + "time_to_first_token_seconds",
-                "Time to first token in seconds", HistogramBuckets.resolve(HistogramBuckets.TTFT), model);
+                "Time to first token in seconds", HistogramBuckets.resolve(HistogramBuckets.TTFT), "model").labels(model);
         interTokenLatency = SpecHistogram.register(histograms, PREFIX + "inter_token_latency_seconds",
-                "Inter-token latency in seconds", HistogramBuckets.resolve(HistogramBuckets.ITL), model);
+                "Inter-token latency in seconds", HistogramBuckets.resolve(HistogramBuckets.ITL), "model").labels(model);
         double[] isl = HistogramBuckets.resolve(HistogramBuckets.INPUT_SEQUENCE);
         inputSequenceTokens = SpecHistogram.register(histograms, PREFIX + "input_sequence_tokens",
-                "Input sequence length in tokens", isl, model);
+                "Input sequence length in tokens", isl, "model").labels(model);
         outputSequenceTokens = SpecHistogram.register(histograms, PREFIX + "output_sequence_tokens",
-                "Output sequence length in tokens", HistogramBuckets.resolve(HistogramBuckets.OUTPUT_SEQUENCE), model);
+                "Output sequence length in tokens", HistogramBuckets.resolve(HistogramBuckets.OUTPUT_SEQUENCE), "model").labels(model);
         cachedTokens = SpecHistogram.register(histograms, PREFIX + "cached_tokens",
-                "Number of cached tokens (prefix cache hits) per request", isl, model);
+                "Number of cached tokens (prefix cache hits) per request", isl, "model").labels(model);
         outputTokens = Counter.builder(PREFIX + "output_tokens").description("Total number of output tokens generated")
                 .tag("model", model).register(registry);
         migrations = Counter.builder(PREFIX + "model_migration").description("Total number of request migrations")
                 .tags("model", model, "migration_type", "new_request").register(registry);
+        templateSeconds = SpecHistogram.register(histograms, PREFIX + "template_seconds",
+                "Time to render the chat template", TEMPLATE_BUCKETS).labels();
+        tokenizeSeconds = SpecHistogram.register(histograms, PREFIX + "tokenize_seconds", "Time to tokenize the prompt",
+                TOKENIZE_BUCKETS).labels();
+        stageDuration = SpecHistogram.register(histograms, PREFIX + "stage_duration_seconds",
+                "Time a request spends in each stage of the frontend's pipeline", STAGE_BUCKETS, "stage");
+        // Dynamo's counters have no _total suffix, which Micrometer's and the Prometheus client's counters would
+        // add: gauges that only grow keep the names (rate() works the same).
+        detokenizeMicros = io.prometheus.client.Gauge.build().name(PREFIX + "detokenize_total_us")
+                .help("Time spent detokenizing, in microseconds").register(histograms);
+        detokenizedTokens = io.prometheus.client.Gauge.build().name(PREFIX + "detokenize_token_count")
+                .help("Tokens detokenized").register(histograms);
         tokenizeLatency = tokenizer("tokenize");
         detokenizeLatency = tokenizer("detokenize");
         Gauge.builder(PREFIX + "model_context_length", served, s -> s.config().contextLength())

@@ -45,6 +45,7 @@ public final class RequestTelemetry implements ChosenWorkers {
     private volatile String firstTokenWorker;
     private volatile String firstTokenWorkerType;
     private volatile String decodeWorker;
+    private volatile long dispatchedAt;
 
     RequestTelemetry(FrontendMetrics metrics, String endpoint, String requestType, String requestId, String xRequestId) {
         this.metrics = metrics;
@@ -72,11 +73,19 @@ public final class RequestTelemetry implements ChosenWorkers {
         return requestId;
     }
 
+    /** The chat template is rendered, in {@code nanos}. */
+    public void templated(long nanos) {
+        busyNanos += nanos;
+        metrics.templateSeconds.recordNanos(nanos);
+    }
+
     /** The prompt is rendered and tokenized: its length, and the time the tokenizer took. */
     public void prepared(int promptTokens, long tokenizeNanos) {
         inputTokens = promptTokens;
         busyNanos += tokenizeNanos;
         metrics.tokenized(tokenizeNanos);
+        metrics.tokenizeSeconds.recordNanos(tokenizeNanos);
+        metrics.stageDuration.labels("preprocess").recordNanos(System.nanoTime() - startedAt);
         span.setAttribute(SpanFields.INPUT_TOKENS, (long) promptTokens);
     }
 
@@ -89,6 +98,14 @@ public final class RequestTelemetry implements ChosenWorkers {
     public void detokenized(long nanos) {
         detokenizeNanos += nanos;
         busyNanos += nanos;
+    }
+
+    @Override
+    public void dispatched(long routingNanos) {
+        if (dispatchedAt == 0) {
+            dispatchedAt = System.nanoTime();
+            metrics.stageDuration.labels("route").recordNanos(routingNanos);
+        }
     }
 
     @Override
@@ -126,6 +143,9 @@ public final class RequestTelemetry implements ChosenWorkers {
             metrics.timeToFirstToken.recordNanos(now - startedAt);
             metrics.inputSequenceTokens.record(inputTokens);
             metrics.cachedTokens.record(cachedPromptTokens);
+            if (dispatchedAt != 0) {
+                metrics.stageDuration.labels("transport_roundtrip").recordNanos(now - dispatchedAt);
+            }
             if (firstTokenWorker != null) {
                 metrics.workers.firstToken(firstTokenWorker, firstTokenWorkerType, (now - startedAt) / 1e9, inputTokens);
             }
@@ -193,6 +213,9 @@ public final class RequestTelemetry implements ChosenWorkers {
         if (generated > 0) {
             metrics.outputSequenceTokens.record(generated);
             metrics.detokenized(detokenizeNanos / 1e6 / generated);
+            metrics.detokenizeMicros.inc(detokenizeNanos / 1e3);
+            metrics.detokenizedTokens.inc(generated);
+            metrics.stageDuration.labels("postprocess").recordNanos(detokenizeNanos);
         }
         span.setAttribute(SpanFields.OUTPUT_TOKENS, (long) generated);
         if (firstTokenAt != 0) {

@@ -115,6 +115,15 @@ class DashboardMetricsLiveIT {
                 "last_input_sequence_tokens", "last_inter_token_latency_seconds")) {
             assertTrue(scraped.get("metrics-frontend").contains("dynamo_frontend_worker_" + gauge), gauge + where);
         }
+        // the pipeline's stages, template and tokenizer timings
+        String frontendText = scrape(processes.stream().filter(p -> p.name.equals("metrics-frontend")).findFirst().orElseThrow());
+        for (String stage : List.of("preprocess", "route", "transport_roundtrip", "postprocess")) {
+            assertTrue(frontendText.contains("dynamo_frontend_stage_duration_seconds_count{stage=\"" + stage + "\""), stage);
+        }
+        for (String series : List.of("dynamo_frontend_template_seconds_count", "dynamo_frontend_tokenize_seconds_count",
+                "dynamo_frontend_detokenize_total_us", "dynamo_frontend_detokenize_token_count")) {
+            assertTrue(scraped.get("metrics-frontend").contains(series), series + where);
+        }
     }
 
     private static String scrape(ServiceProcess process) {

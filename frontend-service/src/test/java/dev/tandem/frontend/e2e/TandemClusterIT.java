@@ -314,15 +314,19 @@ class TandemClusterIT {
             clients.shutdownNow();
         }
         // KV-aware routing: with two prefill workers, prompts come back to the one that holds their prefix
-        for (String story : List.of("Tom had a red kite. He ran up the hill with it and the wind took it up high into the sky.",
-                "The cat sat by the window and looked at the rain. She wanted to go out and play in the garden.")) {
+        awaitWorkersIdle();
+        Thread.sleep(1500); // the frontend's view of the workers' KV use catches up (polled every second)
+        List<String> stories = List.of(
+                "Tom had a red kite. He ran up the hill with it and the wind took it up high into the sky. ".repeat(3),
+                "The cat sat by the window and looked at the rain. She wanted to go out and play in the garden. ".repeat(3));
+        for (String story : stories) {
             frontend.post("/v1/completions", completion(story, 4, false, ""));
         }
-        for (String story : List.of("Tom had a red kite. He ran up the hill with it and the wind took it up high into the sky.",
-                "The cat sat by the window and looked at the rain. She wanted to go out and play in the garden.")) {
+        for (String story : stories) {
             OpenAiClient.Reply again = frontend.post("/v1/completions", completion(story, 4, false, ""));
-            assertTrue(again.body().path("usage").path("prompt_tokens_details").path("cached_tokens").asInt() >= 16,
-                    again.body().toString());
+            JsonNode usage = again.body().path("usage");
+            assertEquals(usage.path("prompt_tokens").asInt() - 1 - (usage.path("prompt_tokens").asInt() - 1) % 16,
+                    usage.path("prompt_tokens_details").path("cached_tokens").asInt(), again.body().toString());
         }
         // a prefill and a decode worker going away: the frontend routes around them, sending a request that
         // finds its decode worker gone to the other one (a migration)
