@@ -36,8 +36,8 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs one request on the workers. Disaggregated while there are prefill workers: the least-loaded
- * reachable prefill worker runs the prompt and returns the first token at once; a decode worker then pulls
+ * Runs one request on the workers, as the {@link WorkerRouter} ranks them. Disaggregated while there are prefill
+ * workers: the best reachable prefill worker runs the prompt and returns the first token at once; a decode worker then pulls
  * that KV and streams the rest. Aggregated when there are none, or none answers: a decode worker does both.
  * An unreachable worker is skipped for the next one, as long as nothing has been streamed from it yet.
  */
