@@ -16,9 +16,9 @@ import dev.tandem.protocol.grpc.WorkerInfo;
 /**
  * Dynamo's KV-aware routing in its approximate mode (no KV events): the router remembers the prefix keys
  * ({@link PrefixHash}) of the prompts it sent each worker, predicts from them how much of a new prompt a worker
- * holds in its prefix cache, and ranks workers by cost = weight × prompt blocks to compute + KV blocks in use
- * (reported, plus this prompt's blocks for each request the frontend has in flight there), lowest first; ties go
- * to the less loaded. What a worker remembers is bounded by its KV pool, oldest prompts forgotten first, as its
+ * holds in its prefix cache, and ranks workers by cost = weight × prompt blocks to compute + the work the worker
+ * reported (see {@link #busyBlocks}) + this prompt's blocks for each request the frontend has in flight there,
+ * lowest first; ties go to the less loaded. What a worker remembers is bounded by its KV pool, oldest prompts forgotten first, as its
  * cache evicts them.
  */
 final class KvRouter {
@@ -46,11 +46,11 @@ final class KvRouter {
             long[] keys = PrefixHash.chain(prompt, blockSize);
             int blocks = (prompt.length + blockSize - 1) / blockSize;
             int overlap = memory(worker).overlap(keys);
-            int inUse = info == null ? 0 : info.getKvUsedBlocks();
-            double cost = overlapWeight * (blocks - overlap) + inUse + (double) blocks * worker.outstanding();
+            int busy = busyBlocks(info, blockSize);
+            double cost = overlapWeight * (blocks - overlap) + busy + (double) blocks * worker.outstanding();
             costs.put(worker, cost);
-            LOG.debugf("[ROUTING] worker %s: %d/%d blocks overlap, %d blocks in use, cost %.1f", worker.address(),
-                    overlap, blocks, inUse, cost);
+            LOG.debugf("[ROUTING] worker %s: %d/%d blocks overlap, %d blocks busy, cost %.1f", worker.address(),
+                    overlap, blocks, busy, cost);
         }
         return workers.stream().sorted(Comparator.<WorkerEndpoint>comparingDouble(costs::get)
                 .thenComparingDouble(WorkerEndpoint::load)).toList();
@@ -59,6 +59,20 @@ final class KvRouter {
     /** The prompt is being run on the worker: its blocks will be in that worker's prefix cache. */
     void sent(WorkerEndpoint worker, int[] prompt) {
         memory(worker).add(PrefixHash.chain(prompt, blockSize(worker.lastInfo())));
+    }
+
+    /**
+     * The work a worker has already, in blocks: for a prefill worker the prompt tokens it has still to prefill
+     * (its KV in use is mostly handles about to be pulled, and its cached blocks count as free), for a decode
+     * worker the KV blocks its sequences hold.
+     */
+    private static int busyBlocks(WorkerInfo info, int blockSize) {
+        if (info == null) {
+            return 0;
+        }
+        return info.getRole() == dev.tandem.protocol.grpc.WorkerRole.WORKER_ROLE_PREFILL
+                ? (info.getActivePrefillTokens() + blockSize - 1) / blockSize
+                : info.getKvUsedBlocks();
     }
 
     private static int blockSize(WorkerInfo info) {

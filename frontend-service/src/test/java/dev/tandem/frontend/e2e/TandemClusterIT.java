@@ -313,9 +313,10 @@ class TandemClusterIT {
         } finally {
             clients.shutdownNow();
         }
-        // KV-aware routing: with two prefill workers, prompts come back to the one that holds their prefix
+        // KV-aware routing: with two prefill workers, prompts come back to the one that holds their prefix. Before
+        // each, the frontend's view of the workers catches up (polled every second), so that a report taken
+        // while a worker was busy with the previous prompt does not send this one elsewhere.
         awaitWorkersIdle();
-        Thread.sleep(1500); // the frontend's view of the workers' KV use catches up (polled every second)
         List<String> stories = List.of(
                 "Tom had a red kite. He ran up the hill with it and the wind took it up high into the sky. ".repeat(3),
                 "The cat sat by the window and looked at the rain. She wanted to go out and play in the garden. ".repeat(3));
@@ -323,6 +324,7 @@ class TandemClusterIT {
             frontend.post("/v1/completions", completion(story, 4, false, ""));
         }
         for (String story : stories) {
+            Thread.sleep(1500);
             OpenAiClient.Reply again = frontend.post("/v1/completions", completion(story, 4, false, ""));
             JsonNode usage = again.body().path("usage");
             assertEquals(usage.path("prompt_tokens").asInt() - 1 - (usage.path("prompt_tokens").asInt() - 1) % 16,

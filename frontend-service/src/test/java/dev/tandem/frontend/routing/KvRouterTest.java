@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 import dev.tandem.protocol.grpc.WorkerInfo;
+import dev.tandem.protocol.grpc.WorkerRole;
 
 class KvRouterTest {
 
@@ -40,6 +41,27 @@ class KvRouterTest {
         int[] next = IntStream.concat(IntStream.of(system), IntStream.range(0, 40)).toArray();
         // a computes 3 of 23 blocks (cost 3 + 20 in use), b all 23 (23 + 10)
         assertEquals(List.of(a, b), router.rank(List.of(b, a), next));
+    }
+
+    @Test
+    void aPrefillWorkerIsAsBusyAsThePromptsItHasStillToPrefill() {
+        // its KV in use is a handle about to be pulled: it does not count against it
+        WorkerEndpoint a = prefill("a:1", 40, 0);
+        WorkerEndpoint b = prefill("b:1", 0, 0);
+        int[] story = prompt(2000, 125);
+        router.sent(a, story);
+        assertEquals(List.of(a, b), router.rank(List.of(b, a), story));
+        // prompts queued on it do
+        a = prefill("a:1", 0, 16 * 30);
+        assertEquals(List.of(b, a), router.rank(List.of(a, b), story));
+    }
+
+    private static WorkerEndpoint prefill(String address, int usedBlocks, int pendingPrefillTokens) {
+        WorkerEndpoint worker = new WorkerEndpoint(address, null);
+        worker.reported(WorkerInfo.newBuilder().setWorkerId(address).setRole(WorkerRole.WORKER_ROLE_PREFILL)
+                .setKvBlockSize(16).setKvTotalBlocks(1000).setKvUsedBlocks(usedBlocks)
+                .setActivePrefillTokens(pendingPrefillTokens).build());
+        return worker;
     }
 
     @Test
