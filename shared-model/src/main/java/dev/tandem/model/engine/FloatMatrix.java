@@ -16,8 +16,7 @@ import java.lang.foreign.MemorySegment;
  * {@link #multiply} with llama.cpp's arithmetic: integer dot products against activations they
  * quantized to 8 bits themselves ({@link Activations}), again the same per output whatever the batch.
  */
-public abstract sealed class FloatMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0Matrix, Q4_0Matrix,
-        Q4_KMatrix, Q5_KMatrix, Q6_KMatrix {
+public abstract sealed class FloatMatrix permits F32Matrix, F16Matrix, BF16Matrix, Q8_0DotMatrix, Q8_KDotMatrix {
 
     /** Bytes of decoded rows per tile: keeps the tile in L2 while the batch streams past it. */
     private static final int TILE_BYTES = 128 * 1024;

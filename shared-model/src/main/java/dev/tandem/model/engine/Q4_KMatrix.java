@@ -10,17 +10,12 @@ import java.lang.foreign.ValueLayout;
  * the low nibbles of 32 bytes are the first sub-block and their high nibbles the second;
  * w = d·sc·q − dmin·m. Multiplied through the float path.
  */
-public final class Q4_KMatrix extends FloatMatrix {
+public final class Q4_KMatrix extends Q8_KDotMatrix {
 
     static final int BLOCK_BYTES = 144;
 
-    private final int blocks;
-    private final long rowBytes;
-
     Q4_KMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols);
-        this.blocks = cols / 256;
-        this.rowBytes = (long) blocks * BLOCK_BYTES;
+        super(data, rows, cols, BLOCK_BYTES);
     }
 
     @Override
@@ -29,33 +24,10 @@ public final class Q4_KMatrix extends FloatMatrix {
     }
 
     @Override
-    public void row(int row, float[] out) {
-        decodeRows(row, 1, out, 0);
-    }
-
-    @Override
-    void prepare(Activations in) {
-        in.quantizeQ8_K();
-        if (in.prompt) {
-            in.dequantizedQ8_K();
-        }
-    }
-
-    @Override
-    void multiply(int rowStart, int rowEnd, Activations in, float[][] out) {
-        if (in.prompt) {
-            // Dequantized weights × dequantized Q8_K activations in the float GEMM.
-            multiplyFloat(rowStart, rowEnd, in.dequantizedQ8_K(), in.batch, out);
-            return;
-        }
-        for (int r = rowStart; r < rowEnd; r++) {
-            long row = r * rowBytes;
-            for (int b = 0; b < in.batch; b++) {
-                out[b][r] = Dot.INT8
-                        ? VectorQuant.q4_K(data, row, blocks, in.q8_K(b), in.d8_K(b), in.sum8_K(b))
-                        : scalarDot(row, in.q8_K(b), in.d8_K(b), in.sum8_K(b));
-            }
-        }
+    float dot(long row, Activations in, int b) {
+        return Dot.INT8
+                ? VectorQuant.q4_K(data, row, blocks, in.q8_K(b), in.d8_K(b), in.sum8_K(b))
+                : scalarDot(row, in.q8_K(b), in.d8_K(b), in.sum8_K(b));
     }
 
     private float scalarDot(long row, short[] xq, float[] xd, int[] xs) {
@@ -87,14 +59,6 @@ public final class Q4_KMatrix extends FloatMatrix {
         return acc + accMin;
     }
 
-    @Override
-    protected void decodeRows(int row, int count, float[] out, int offset) {
-        long base = row * rowBytes;
-        for (int b = 0; b < count * blocks; b++) {
-            decodeBlock(data, base + (long) b * BLOCK_BYTES, out, offset + 256 * b);
-        }
-    }
-
     static int u8(MemorySegment m, long offset) {
         return m.get(ValueLayout.JAVA_BYTE, offset) & 0xFF;
     }
@@ -113,7 +77,9 @@ public final class Q4_KMatrix extends FloatMatrix {
         return sc | mn << 8;
     }
 
-    static void decodeBlock(MemorySegment m, long o, float[] y, int dst) {
+    @Override
+    void decodeBlock(long o, float[] y, int dst) {
+        MemorySegment m = data;
         float d = Float.float16ToFloat(m.get(F16Matrix.LE_SHORT, o));
         float min = Float.float16ToFloat(m.get(F16Matrix.LE_SHORT, o + 2));
         long scales = o + 4;

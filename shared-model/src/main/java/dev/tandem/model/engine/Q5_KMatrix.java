@@ -11,17 +11,12 @@ import java.lang.foreign.MemorySegment;
  * does; prompt processing dequantizes tiles of rows for the float GEMM against the dequantized
  * Q8_K activations.
  */
-public final class Q5_KMatrix extends FloatMatrix {
+public final class Q5_KMatrix extends Q8_KDotMatrix {
 
     static final int BLOCK_BYTES = 176;
 
-    private final int blocks;
-    private final long rowBytes;
-
     Q5_KMatrix(MemorySegment data, int rows, int cols) {
-        super(data, rows, cols);
-        this.blocks = cols / 256;
-        this.rowBytes = (long) blocks * BLOCK_BYTES;
+        super(data, rows, cols, BLOCK_BYTES);
     }
 
     @Override
@@ -30,33 +25,10 @@ public final class Q5_KMatrix extends FloatMatrix {
     }
 
     @Override
-    public void row(int row, float[] out) {
-        decodeRows(row, 1, out, 0);
-    }
-
-    @Override
-    void prepare(Activations in) {
-        in.quantizeQ8_K();
-        if (in.prompt) {
-            in.dequantizedQ8_K();
-        }
-    }
-
-    @Override
-    void multiply(int rowStart, int rowEnd, Activations in, float[][] out) {
-        if (in.prompt) {
-            // Dequantized weights × dequantized Q8_K activations in the float GEMM.
-            multiplyFloat(rowStart, rowEnd, in.dequantizedQ8_K(), in.batch, out);
-            return;
-        }
-        for (int r = rowStart; r < rowEnd; r++) {
-            long row = r * rowBytes;
-            for (int b = 0; b < in.batch; b++) {
-                out[b][r] = Dot.INT8
-                        ? VectorQuant.q5_K(data, row, blocks, in.q8_K(b), in.d8_K(b), in.sum8_K(b))
-                        : scalarDot(row, in.q8_K(b), in.d8_K(b), in.sum8_K(b));
-            }
-        }
+    float dot(long row, Activations in, int b) {
+        return Dot.INT8
+                ? VectorQuant.q5_K(data, row, blocks, in.q8_K(b), in.d8_K(b), in.sum8_K(b))
+                : scalarDot(row, in.q8_K(b), in.d8_K(b), in.sum8_K(b));
     }
 
     private float scalarDot(long row, short[] xq, float[] xd, int[] xs) {
@@ -90,14 +62,8 @@ public final class Q5_KMatrix extends FloatMatrix {
     }
 
     @Override
-    protected void decodeRows(int row, int count, float[] out, int offset) {
-        long base = row * rowBytes;
-        for (int b = 0; b < count * blocks; b++) {
-            decodeBlock(data, base + (long) b * BLOCK_BYTES, out, offset + 256 * b);
-        }
-    }
-
-    static void decodeBlock(MemorySegment m, long o, float[] y, int dst) {
+    void decodeBlock(long o, float[] y, int dst) {
+        MemorySegment m = data;
         float d = Float.float16ToFloat(m.get(F16Matrix.LE_SHORT, o));
         float min = Float.float16ToFloat(m.get(F16Matrix.LE_SHORT, o + 2));
         long scales = o + 4;
