@@ -1,6 +1,7 @@
 package dev.tandem.model.engine;
 
 import dev.tandem.model.gguf.GgufMetadata;
+import dev.tandem.model.tokenizer.ByteVocabulary;
 import dev.tandem.model.tokenizer.Tokenizer;
 import dev.tandem.model.tokenizer.Tokenizers;
 import java.lang.foreign.Arena;
@@ -45,21 +46,7 @@ public final class SyntheticModel {
 
     /** GGUF-style metadata of the model (architecture keys and the tokenizer). */
     public static GgufMetadata metadata() {
-        String[] tokens = new String[VOCAB_SIZE];
-        float[] scores = new float[VOCAB_SIZE];
-        int[] types = new int[VOCAB_SIZE];
-        tokens[0] = "<unk>";
-        types[0] = 2; // unknown
-        tokens[1] = "<s>";
-        types[1] = 3; // control
-        tokens[2] = "</s>";
-        types[2] = 3;
-        for (int b = 0; b < 256; b++) {
-            tokens[3 + b] = String.format("<0x%02X>", b);
-            types[3 + b] = 6; // byte
-        }
-        tokens[259] = "\u2581";
-        types[259] = 1; // normal
+        ByteVocabulary vocabulary = ByteVocabulary.of(VOCAB_SIZE);
         Map<String, Object> md = new LinkedHashMap<>();
         md.put("general.architecture", "llama");
         md.put("general.name", NAME);
@@ -72,9 +59,9 @@ public final class SyntheticModel {
         md.put("llama.attention.layer_norm_rms_epsilon", 1e-5f);
         md.put("llama.rope.freq_base", 10000f);
         md.put("tokenizer.ggml.model", "llama");
-        md.put("tokenizer.ggml.tokens", tokens);
-        md.put("tokenizer.ggml.scores", scores);
-        md.put("tokenizer.ggml.token_type", types);
+        md.put("tokenizer.ggml.tokens", vocabulary.tokens());
+        md.put("tokenizer.ggml.scores", vocabulary.scores());
+        md.put("tokenizer.ggml.token_type", vocabulary.types());
         md.put("tokenizer.ggml.unknown_token_id", 0);
         md.put("tokenizer.ggml.bos_token_id", 1);
         md.put("tokenizer.ggml.eos_token_id", 2);

@@ -3,6 +3,7 @@ package dev.tandem.model.tools;
 import dev.tandem.model.gguf.GgmlQuants;
 import dev.tandem.model.gguf.GgmlType;
 import dev.tandem.model.gguf.GgufWriter;
+import dev.tandem.model.tokenizer.ByteVocabulary;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -91,33 +92,12 @@ public final class SyntheticGguf {
 
     /** Byte-level SentencePiece vocabulary padded with unused tokens. */
     private static void vocabulary(GgufWriter w, int size) {
-        if (size < 260) {
-            throw new IllegalArgumentException("vocabulary of " + size + " is smaller than the 260 byte-level tokens");
-        }
-        String[] tokens = new String[size];
-        float[] scores = new float[size];
-        int[] types = new int[size];
-        tokens[0] = "<unk>";
-        types[0] = 2; // unknown
-        tokens[1] = "<s>";
-        types[1] = 3; // control
-        tokens[2] = "</s>";
-        types[2] = 3;
-        for (int b = 0; b < 256; b++) {
-            tokens[3 + b] = String.format("<0x%02X>", b);
-            types[3 + b] = 6; // byte
-        }
-        tokens[259] = "\u2581";
-        types[259] = 1; // normal
-        for (int i = 260; i < size; i++) {
-            tokens[i] = "<unused" + (i - 260) + ">";
-            types[i] = 5; // unused
-        }
+        ByteVocabulary vocabulary = ByteVocabulary.of(size);
         w.putString("tokenizer.ggml.model", "llama");
         w.putString("tokenizer.ggml.pre", "default");
-        w.putStrings("tokenizer.ggml.tokens", tokens);
-        w.putF32s("tokenizer.ggml.scores", scores);
-        w.putI32s("tokenizer.ggml.token_type", types);
+        w.putStrings("tokenizer.ggml.tokens", vocabulary.tokens());
+        w.putF32s("tokenizer.ggml.scores", vocabulary.scores());
+        w.putI32s("tokenizer.ggml.token_type", vocabulary.types());
         w.putU32("tokenizer.ggml.unknown_token_id", 0);
         w.putU32("tokenizer.ggml.bos_token_id", 1);
         w.putU32("tokenizer.ggml.eos_token_id", 2);
