@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ class DashboardMetricsLiveIT {
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private static final List<ServiceProcess> processes = new ArrayList<>();
+    private static final ServiceProcesses processes = new ServiceProcesses();
     private static OpenAiClient frontend;
 
     @BeforeAll
@@ -52,25 +51,19 @@ class DashboardMetricsLiveIT {
         Path model = shared.get().resolve("models/" + MODEL_FILE);
         Assumptions.assumeTrue(Files.isRegularFile(model), model + " not found: skipping the live metrics check");
         Map<String, String> env = Map.of("TANDEM_MODEL", model.toString());
-        ServiceProcess prefill = start("metrics-prefill", "prefill-service", env);
-        ServiceProcess decode = start("metrics-decode", "decode-service", env);
+        ServiceProcess prefill = processes.start("metrics-prefill", "prefill-service", env);
+        ServiceProcess decode = processes.start("metrics-decode", "decode-service", env);
         prefill.awaitHealthy(STARTUP);
         decode.awaitHealthy(STARTUP);
-        frontend = new OpenAiClient(start("metrics-frontend", "frontend-service", Map.of(
+        frontend = new OpenAiClient(processes.start("metrics-frontend", "frontend-service", Map.of(
                 "TANDEM_MODEL", model.toString(),
                 "TANDEM_PREFILL_WORKERS", prefill.address(),
                 "TANDEM_DECODE_WORKERS", decode.address())).awaitHealthy(STARTUP));
     }
 
-    private static ServiceProcess start(String name, String module, Map<String, String> env) {
-        ServiceProcess process = ServiceProcess.start(name, module, env);
-        processes.add(process);
-        return process;
-    }
-
     @AfterAll
     static void stopCluster() {
-        processes.reversed().forEach(ServiceProcess::close);
+        processes.stopAll();
     }
 
     @Test

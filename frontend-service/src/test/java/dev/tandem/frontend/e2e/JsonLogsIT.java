@@ -36,7 +36,7 @@ class JsonLogsIT {
     private static final String JVM_NOTICE = "WARNING: Using incubator modules";
     private static final String INIT_LINE = "OpenTelemetry OTLP export disabled, traces local only";
 
-    private static final List<ServiceProcess> processes = new ArrayList<>();
+    private static final ServiceProcesses processes = new ServiceProcesses();
 
     @BeforeAll
     static void startCluster() {
@@ -48,11 +48,11 @@ class JsonLogsIT {
                 "DYN_LOGGING_JSONL", "true",
                 "DYN_LOG", "info,dev.tandem.frontend.generation=debug,dev.tandem.prefill.grpc=debug,"
                         + "dev.tandem.decode.grpc=debug"));
-        ServiceProcess prefill = start("jsonl-prefill", "prefill-service", env);
-        ServiceProcess decode = start("jsonl-decode", "decode-service", env);
+        ServiceProcess prefill = processes.start("jsonl-prefill", "prefill-service", env);
+        ServiceProcess decode = processes.start("jsonl-decode", "decode-service", env);
         env.put("TANDEM_PREFILL_WORKERS", prefill.address());
         env.put("TANDEM_DECODE_WORKERS", decode.address());
-        ServiceProcess frontend = start("jsonl-frontend", "frontend-service", env);
+        ServiceProcess frontend = processes.start("jsonl-frontend", "frontend-service", env);
         for (ServiceProcess process : processes) {
             process.awaitHealthy(STARTUP);
         }
@@ -72,15 +72,9 @@ class JsonLogsIT {
         }
     }
 
-    private static ServiceProcess start(String name, String module, Map<String, String> env) {
-        ServiceProcess process = ServiceProcess.start(name, module, env);
-        processes.add(process);
-        return process;
-    }
-
     @AfterAll
     static void stopCluster() {
-        processes.reversed().forEach(ServiceProcess::close);
+        processes.stopAll();
     }
 
     private static JsonNode parse(ServiceProcess process, String line) {

@@ -54,7 +54,7 @@ class ObservabilityIT {
     private static final String INBOUND_TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String INBOUND_PARENT_ID = "00f067aa0ba902b7";
 
-    private static final List<ServiceProcess> processes = new ArrayList<>();
+    private static final ServiceProcesses processes = new ServiceProcesses();
     private static OtlpReceiver otlp;
     private static ServiceProcess prefill;
     private static ServiceProcess decode;
@@ -76,26 +76,20 @@ class ObservabilityIT {
         Optional<Path> shared = Golden.sharedDir();
         shared.map(dir -> dir.resolve("models/stories260K.gguf")).filter(Files::exists)
                 .ifPresent(file -> env.put("TANDEM_MODEL", file.toString()));
-        prefill = start("obs-prefill", "prefill-service", env);
-        decode = start("obs-decode", "decode-service", env);
+        prefill = processes.start("obs-prefill", "prefill-service", env);
+        decode = processes.start("obs-decode", "decode-service", env);
         prefill.awaitHealthy(STARTUP);
         decode.awaitHealthy(STARTUP);
         Map<String, String> frontendEnv = new HashMap<>(env);
         frontendEnv.put("TANDEM_PREFILL_WORKERS", prefill.address());
         frontendEnv.put("TANDEM_DECODE_WORKERS", decode.address());
-        frontend = start("obs-frontend", "frontend-service", frontendEnv).awaitHealthy(STARTUP);
+        frontend = processes.start("obs-frontend", "frontend-service", frontendEnv).awaitHealthy(STARTUP);
         model = get(frontend.url("/v1/models")).path("data").path(0).path("id").asText();
-    }
-
-    private static ServiceProcess start(String name, String module, Map<String, String> env) {
-        ServiceProcess process = ServiceProcess.start(name, module, env);
-        processes.add(process);
-        return process;
     }
 
     @AfterAll
     static void stopCluster() {
-        processes.reversed().forEach(ServiceProcess::close);
+        processes.stopAll();
         if (otlp != null) {
             otlp.close();
         }

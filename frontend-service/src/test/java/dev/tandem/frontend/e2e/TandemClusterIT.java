@@ -48,7 +48,7 @@ class TandemClusterIT {
     /** What the decode worker logs when it drops a cancelled sequence. */
     private static final String CANCELLED_LOG = "cancelled after";
 
-    private static final List<ServiceProcess> processes = new ArrayList<>();
+    private static final ServiceProcesses processes = new ServiceProcesses();
     private static Golden golden;
     private static ServiceProcess prefill;
     private static ServiceProcess decode;
@@ -62,30 +62,24 @@ class TandemClusterIT {
         Assumptions.assumeTrue(shared.isPresent(), "../shared not found: skipping the end-to-end suite");
         golden = Golden.load(shared.get(), MODEL_FILE);
         Map<String, String> model = Map.of("TANDEM_MODEL", golden.model().toString());
-        prefill = start("prefill-1", "prefill-service", model);
-        decode = start("decode-1", "decode-service", model);
+        prefill = processes.start("prefill-1", "prefill-service", model);
+        decode = processes.start("decode-1", "decode-service", model);
         prefill.awaitHealthy(STARTUP);
         decode.awaitHealthy(STARTUP);
-        disaggFrontend = start("frontend-disagg", "frontend-service", Map.of(
+        disaggFrontend = processes.start("frontend-disagg", "frontend-service", Map.of(
                 "TANDEM_MODEL", golden.model().toString(),
                 "TANDEM_PREFILL_WORKERS", prefill.address(),
                 "TANDEM_DECODE_WORKERS", decode.address()));
-        ServiceProcess aggFrontend = start("frontend-agg", "frontend-service", Map.of(
+        ServiceProcess aggFrontend = processes.start("frontend-agg", "frontend-service", Map.of(
                 "TANDEM_MODEL", golden.model().toString(),
                 "TANDEM_DECODE_WORKERS", decode.address()));
         disagg = new OpenAiClient(disaggFrontend.awaitHealthy(STARTUP));
         agg = new OpenAiClient(aggFrontend.awaitHealthy(STARTUP));
     }
 
-    private static ServiceProcess start(String name, String module, Map<String, String> env) {
-        ServiceProcess process = ServiceProcess.start(name, module, env);
-        processes.add(process);
-        return process;
-    }
-
     @AfterAll
     static void stopCluster() {
-        processes.reversed().forEach(ServiceProcess::close);
+        processes.stopAll();
         processes.forEach(process -> assertFalse(process.isAlive(), process.name + " is still running"));
     }
 
@@ -294,9 +288,9 @@ class TandemClusterIT {
     @Order(11)
     void twoPrefillAndTwoDecodeWorkersShareTheLoad() throws Exception {
         Map<String, String> model = Map.of("TANDEM_MODEL", golden.model().toString());
-        ServiceProcess prefill2 = start("prefill-2", "prefill-service", model).awaitHealthy(STARTUP);
-        ServiceProcess decode2 = start("decode-2", "decode-service", model).awaitHealthy(STARTUP);
-        OpenAiClient frontend = new OpenAiClient(start("frontend-2x2", "frontend-service", Map.of(
+        ServiceProcess prefill2 = processes.start("prefill-2", "prefill-service", model).awaitHealthy(STARTUP);
+        ServiceProcess decode2 = processes.start("decode-2", "decode-service", model).awaitHealthy(STARTUP);
+        OpenAiClient frontend = new OpenAiClient(processes.start("frontend-2x2", "frontend-service", Map.of(
                 "TANDEM_MODEL", golden.model().toString(),
                 "TANDEM_PREFILL_WORKERS", prefill.address() + "," + prefill2.address(),
                 "TANDEM_DECODE_WORKERS", decode.address() + "," + decode2.address())).awaitHealthy(STARTUP));
