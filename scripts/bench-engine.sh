@@ -8,7 +8,7 @@
 # read per token, the measured bandwidth (host memory reads; on cuda a device-to-device copy) and batch-1
 # decoding as a fraction of it. --backend cuda builds src-native first (needs nvcc). The last line is JSON:
 #   {"backend":…,"prefill_tps":…,"decode_tps":…,"decode_batch8_tps":…,"bandwidth_fraction":…,"threads":…}
-# Make a model with scripts/make-model.sh. Builds shared-model on first use.
+# Make a model with scripts/make-model.sh. Builds the tools module on first use.
 set -euo pipefail
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") usage >&2; exit 2 ;; esac
@@ -21,4 +21,4 @@ if [[ " $* " == *" cuda "* || " $* " == *" auto "* ]]; then
   "$root/src-native/build.sh" >&2 || [ $? -eq 3 ]
 fi
 export TANDEM_TOOL_JAVA_OPTS="-Djava.library.path=$root/src-native/build ${TANDEM_TOOL_JAVA_OPTS:-}"
-run_tool "$root" dev.tandem.model.tools.BenchEngine "$@"
+run_tool "$root" dev.tandem.tools.BenchEngine "$@"

@@ -6,7 +6,7 @@
 # (Llama-3.1-8B: dim 4096, 32 layers, 32/8 heads, ff 14336, vocab 128256; 16 GB in bf16), tiny (dim 256,
 # 2 layers, 8/4 heads, ff 768, vocab 512). Weights N(0,1)/sqrt(row length), norms near 1, a byte-level
 # SentencePiece vocabulary; Q8_0/Q4_0 blocks are those of llama.cpp's reference quantization. The same
-# seed gives the same file. --layers overrides the layer count. Builds shared-model on first use.
+# seed gives the same file. --layers overrides the layer count. Builds the tools module on first use.
 set -euo pipefail
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 case "${1:-}" in -h|--help) usage; exit 0 ;; "") usage >&2; exit 2 ;; esac
@@ -14,4 +14,4 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 source "$root/scripts/lib/java.sh"
 select_jdk25
 source "$root/scripts/lib/tools.sh"
-run_tool "$root" dev.tandem.model.tools.MakeModel "$@"
+run_tool "$root" dev.tandem.tools.MakeModel "$@"

@@ -1,17 +1,17 @@
-# Sourced by make-model.sh and bench-engine.sh: puts on TOOLS_CLASSPATH shared-model's classes and
-# its runtime dependencies, building shared-model first when its jar is missing. Needs select_jdk25.
+# Sourced by make-model.sh and bench-engine.sh: puts on TOOLS_CLASSPATH the tools module's classes and its
+# runtime dependencies (the engine and what it needs), building them first when the tools jar is missing or
+# older than a pom. Needs select_jdk25.
 
 tools_classpath() {
   local root=$1
-  local module="$root/shared-model"
+  local module="$root/tools"
   local cpfile="$module/target/tools.classpath"
-  if ! ls "$module"/target/shared-model-*.jar >/dev/null 2>&1 || [ ! -d "$module/target/classes/dev/tandem/model/tools" ]; then
-    echo "Building shared-model (first run)..." >&2
-    (cd "$root" && ./mvnw -q -pl shared-model install -DskipTests) >&2
-  fi
-  if [ ! -s "$cpfile" ] || [ "$module/pom.xml" -nt "$cpfile" ] || [ "$root/pom.xml" -nt "$cpfile" ]; then
-    (cd "$root" && ./mvnw -q -pl shared-model dependency:build-classpath \
-      -Dmdep.outputFile=target/tools.classpath -Dmdep.includeScope=runtime) >&2
+  if ! ls "$module"/target/tools-*.jar >/dev/null 2>&1 || [ ! -s "$cpfile" ] \
+      || [ "$module/pom.xml" -nt "$cpfile" ] || [ "$root/pom.xml" -nt "$cpfile" ]; then
+    echo "Building the tools module and the engine (first run)..." >&2
+    # One reactor run: every module's classpath file is written to the same place, the tools module's last.
+    (cd "$root" && ./mvnw -q -pl tools -am package -DskipTests dependency:build-classpath \
+      -Dmdep.outputFile="$cpfile" -Dmdep.includeScope=runtime) >&2
   fi
   TOOLS_CLASSPATH="$module/target/classes:$(cat "$cpfile")"
 }

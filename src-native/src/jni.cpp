@@ -1,5 +1,5 @@
-// JNI glue for dev.tandem.model.engine.cuda.CudaNative: argument marshalling and error mapping only.
-// Every failure becomes a dev.tandem.model.engine.cuda.CudaException(int cudaError, String message).
+// JNI glue for dev.tandem.engine.cuda.CudaNative: argument marshalling and error mapping only.
+// Every failure becomes a dev.tandem.engine.cuda.CudaException(int cudaError, String message).
 #include <jni.h>
 
 #include <vector>
@@ -14,7 +14,7 @@ constexpr int UNKNOWN_ERROR = 999;  // cudaErrorUnknown, for failures that are n
 
 void throw_java(JNIEnv* env, int code, const char* message) {
     if (env->ExceptionCheck()) return;
-    jclass cls = env->FindClass("dev/tandem/model/engine/cuda/CudaException");
+    jclass cls = env->FindClass("dev/tandem/engine/cuda/CudaException");
     if (!cls) return;  // NoClassDefFoundError pending
     jmethodID ctor = env->GetMethodID(cls, "<init>", "(ILjava/lang/String;)V");
     if (!ctor) return;
@@ -50,27 +50,27 @@ const float* floats_at(jlong ptr) { return reinterpret_cast<const float*>(ptr); 
 
 extern "C" {
 
-JNIEXPORT jint JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_runtimeVersion(JNIEnv*, jclass) {
+JNIEXPORT jint JNICALL Java_dev_tandem_engine_cuda_CudaNative_runtimeVersion(JNIEnv*, jclass) {
     return runtime_version();
 }
 
-JNIEXPORT jstring JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_architectures(JNIEnv* env, jclass) {
+JNIEXPORT jstring JNICALL Java_dev_tandem_engine_cuda_CudaNative_architectures(JNIEnv* env, jclass) {
     return env->NewStringUTF(architectures());
 }
 
-JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_setDevice(JNIEnv* env, jclass, jint device) {
+JNIEXPORT void JNICALL Java_dev_tandem_engine_cuda_CudaNative_setDevice(JNIEnv* env, jclass, jint device) {
     guarded(env, 0, [&] { set_device(device); return 0; });
 }
 
-JNIEXPORT jlong JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_malloc(JNIEnv* env, jclass, jlong bytes) {
+JNIEXPORT jlong JNICALL Java_dev_tandem_engine_cuda_CudaNative_malloc(JNIEnv* env, jclass, jlong bytes) {
     return guarded(env, (jlong)0, [&] { return (jlong)device_alloc((size_t)bytes); });
 }
 
-JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_free(JNIEnv*, jclass, jlong ptr) {
+JNIEXPORT void JNICALL Java_dev_tandem_engine_cuda_CudaNative_free(JNIEnv*, jclass, jlong ptr) {
     device_free(reinterpret_cast<void*>(ptr));
 }
 
-JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_upload(JNIEnv* env, jclass, jlong dst, jlong host,
+JNIEXPORT void JNICALL Java_dev_tandem_engine_cuda_CudaNative_upload(JNIEnv* env, jclass, jlong dst, jlong host,
                                                                          jlong bytes) {
     guarded(env, 0, [&] {
         upload(reinterpret_cast<void*>(dst), reinterpret_cast<const void*>(host), (size_t)bytes);
@@ -78,13 +78,13 @@ JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_upload(JNIEn
     });
 }
 
-JNIEXPORT jdouble JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_copyBandwidth(JNIEnv* env, jclass, jlong bytes,
+JNIEXPORT jdouble JNICALL Java_dev_tandem_engine_cuda_CudaNative_copyBandwidth(JNIEnv* env, jclass, jlong bytes,
                                                                                    jint repeats) {
     return guarded(env, 0.0, [&] { return copy_bandwidth((size_t)bytes, repeats); });
 }
 
-// The descriptor's layout is written by dev.tandem.model.engine.cuda.ModelDescriptor; keep both in step.
-JNIEXPORT jlong JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_createModel(JNIEnv* env, jclass, jintArray jints,
+// The descriptor's layout is written by dev.tandem.engine.cuda.ModelDescriptor; keep both in step.
+JNIEXPORT jlong JNICALL Java_dev_tandem_engine_cuda_CudaNative_createModel(JNIEnv* env, jclass, jintArray jints,
                                                                                jfloatArray jfloats, jlongArray jptrs) {
     return guarded(env, (jlong)0, [&] {
         std::vector<jint> i = ints(env, jints);
@@ -119,11 +119,11 @@ JNIEXPORT jlong JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_createModel
     });
 }
 
-JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_destroyModel(JNIEnv*, jclass, jlong model) {
+JNIEXPORT void JNICALL Java_dev_tandem_engine_cuda_CudaNative_destroyModel(JNIEnv*, jclass, jlong model) {
     model_destroy(reinterpret_cast<Model*>(model));
 }
 
-JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_forward(JNIEnv* env, jclass, jlong model, jint n,
+JNIEXPORT void JNICALL Java_dev_tandem_engine_cuda_CudaNative_forward(JNIEnv* env, jclass, jlong model, jint n,
                                                                           jintArray jtokens, jintArray jpositions,
                                                                           jintArray jtables, jint stride, jintArray jwant,
                                                                           jint wanted, jboolean prompt,
@@ -154,11 +154,11 @@ JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_forward(JNIE
     });
 }
 
-JNIEXPORT jlong JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_kvStaging(JNIEnv*, jclass, jlong model) {
+JNIEXPORT jlong JNICALL Java_dev_tandem_engine_cuda_CudaNative_kvStaging(JNIEnv*, jclass, jlong model) {
     return (jlong)model_kv_staging(reinterpret_cast<Model*>(model));
 }
 
-JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_kvRead(JNIEnv* env, jclass, jlong model, jint block,
+JNIEXPORT void JNICALL Java_dev_tandem_engine_cuda_CudaNative_kvRead(JNIEnv* env, jclass, jlong model, jint block,
                                                                          jint tokens) {
     guarded(env, 0, [&] {
         model_kv_read(reinterpret_cast<Model*>(model), block, tokens);
@@ -166,7 +166,7 @@ JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_kvRead(JNIEn
     });
 }
 
-JNIEXPORT void JNICALL Java_dev_tandem_model_engine_cuda_CudaNative_kvWrite(JNIEnv* env, jclass, jlong model, jint block,
+JNIEXPORT void JNICALL Java_dev_tandem_engine_cuda_CudaNative_kvWrite(JNIEnv* env, jclass, jlong model, jint block,
                                                                           jint tokens) {
     guarded(env, 0, [&] {
         model_kv_write(reinterpret_cast<Model*>(model), block, tokens);

@@ -1,5 +1,5 @@
 // Device kernels of the Llama/Qwen2 forward pass. Each computes the same function as the CPU engine
-// (shared-model, dev.tandem.model.engine.LlamaForward and the *Matrix classes), up to float summation order.
+// (shared-model, dev.tandem.engine.LlamaForward and the *Matrix classes), up to float summation order.
 #pragma once
 
 #include <cuda_bf16.h>
@@ -9,7 +9,7 @@
 
 namespace tandem {
 
-// Weight types, numbered as GGML's type ids (dev.tandem.model.gguf.GgmlType).
+// Weight types, numbered as GGML's type ids (dev.tandem.gguf.GgmlType).
 enum WeightType : int { W_F32 = 0, W_F16 = 1, W_Q4_0 = 2, W_Q8_0 = 8, W_BF16 = 30 };
 
 constexpr int QK = 32;           // values per Q8_0 / Q4_0 block
@@ -328,7 +328,7 @@ __global__ void __launch_bounds__(256) gemm_float(MatJobs jobs, const float* __r
     }
 }
 
-// Activations to Q8_0 (x86 quantize_row_q8_0, as dev.tandem.model.engine.Activations): per 32 values
+// Activations to Q8_0 (x86 quantize_row_q8_0, as dev.tandem.engine.Activations): per 32 values
 // d = fp16(max|x| / 127), q = round-half-even(x * 127 / max|x|). Also writes d * q as float for the GEMM.
 // One warp per block; x holds total_blocks * 32 values.
 __global__ void quantize_q8_0(const float* __restrict__ x, int total_blocks, int8_t* xq, float* xd, float* xdq) {

@@ -8,7 +8,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.tandem.decode.batching.ContinuousBatcher;
-import dev.tandem.model.worker.WorkerHealth;
+import dev.tandem.worker.WorkerHealth;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 

@@ -168,7 +168,7 @@ class DockerfilesTest {
     /** {@code COPY . /project}: the native build needs the wrapper, the poms and every module's sources. */
     private static void checkWholeContext(DockerIgnore ignore) {
         for (String needed : List.of("mvnw", "pom.xml", ".mvn/wrapper/maven-wrapper.properties",
-                "shared-model/src/main/proto", "frontend-service/src/main/java", "prefill-service/pom.xml",
+                "protocol/src/main/proto", "engine/src/main/java", "frontend-service/src/main/java", "prefill-service/pom.xml",
                 "decode-service/src/main/resources/application.properties")) {
             assertTrue(Files.exists(Repo.path(needed)), needed);
             assertFalse(ignore.excludes(needed), ".dockerignore drops " + needed);

@@ -3,8 +3,8 @@ package dev.tandem.prefill;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import dev.tandem.model.worker.WorkerHealth;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.worker.WorkerHealth;
+import dev.tandem.worker.WorkerRuntime;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 

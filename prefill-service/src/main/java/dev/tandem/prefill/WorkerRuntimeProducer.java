@@ -5,8 +5,8 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.tandem.model.telemetry.ComponentMetrics;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.worker.telemetry.ComponentMetrics;
+import dev.tandem.worker.WorkerRuntime;
 import io.micrometer.core.instrument.MeterRegistry;
 import dev.tandem.prefill.config.PrefillConfig;
 

@@ -20,14 +20,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.tandem.decode.config.DecodeConfig;
-import dev.tandem.model.engine.LlamaEngine;
-import dev.tandem.model.kv.KvBlockPool;
-import dev.tandem.model.kv.KvSequence;
-import dev.tandem.model.sampling.Sampler;
-import dev.tandem.model.sampling.SamplingParams;
-import dev.tandem.model.sampling.TokenHistory;
-import dev.tandem.model.worker.FinishRule;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.engine.LlamaEngine;
+import dev.tandem.engine.kv.KvBlockPool;
+import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.engine.sampling.Sampler;
+import dev.tandem.engine.sampling.SamplingParams;
+import dev.tandem.engine.sampling.TokenHistory;
+import dev.tandem.worker.FinishRule;
+import dev.tandem.worker.WorkerRuntime;
 import io.grpc.Status;
 
 /**

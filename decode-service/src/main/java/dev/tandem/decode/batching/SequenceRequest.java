@@ -1,7 +1,7 @@
 package dev.tandem.decode.batching;
 
-import dev.tandem.model.kv.KvSequence;
-import dev.tandem.model.sampling.SamplingParams;
+import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.engine.sampling.SamplingParams;
 
 /**
  * A sequence asking to join the batch. Either it brings a prompt to prefill here (aggregated mode), or KV that

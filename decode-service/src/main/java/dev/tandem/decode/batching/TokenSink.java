@@ -1,6 +1,6 @@
 package dev.tandem.decode.batching;
 
-import dev.tandem.model.worker.FinishRule;
+import dev.tandem.worker.FinishRule;
 
 /** Where a sequence's tokens go, from the batch loop's thread. */
 public interface TokenSink {

@@ -1,6 +1,6 @@
 package dev.tandem.decode.config;
 
-import dev.tandem.model.worker.WorkerSettings;
+import dev.tandem.worker.WorkerSettings;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.ConfigMapping;
 

@@ -1,6 +1,8 @@
 package dev.tandem.decode.grpc;
 
-import static dev.tandem.model.telemetry.logging.LogField.kv;
+import dev.tandem.telemetry.logging.LogField;
+
+import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -12,13 +14,13 @@ import org.jboss.logging.Logger;
 import dev.tandem.decode.batching.ContinuousBatcher;
 import dev.tandem.decode.batching.SequenceRequest;
 import dev.tandem.decode.kv.KvPuller;
-import dev.tandem.model.protocol.ProtoMapping;
-import dev.tandem.model.sampling.SamplingParams;
-import dev.tandem.model.telemetry.ComponentMetrics;
-import dev.tandem.model.telemetry.WorkerCall;
-import dev.tandem.model.telemetry.logging.RequestLogContext;
-import dev.tandem.model.worker.PromptCheck;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.worker.grpc.ProtoMapping;
+import dev.tandem.engine.sampling.SamplingParams;
+import dev.tandem.worker.telemetry.ComponentMetrics;
+import dev.tandem.worker.telemetry.WorkerCall;
+import dev.tandem.telemetry.logging.RequestLogContext;
+import dev.tandem.worker.PromptCheck;
+import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.protocol.grpc.DecodeWorker;
 import dev.tandem.protocol.grpc.GenerateRequest;
 import dev.tandem.protocol.grpc.GenerateResponse;

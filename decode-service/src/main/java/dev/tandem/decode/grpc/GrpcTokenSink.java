@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import dev.tandem.decode.batching.TokenSink;
-import dev.tandem.model.protocol.ProtoMapping;
-import dev.tandem.model.telemetry.ComponentMetrics;
-import dev.tandem.model.telemetry.WorkerCall;
-import dev.tandem.model.telemetry.logging.RequestLogContext;
-import dev.tandem.model.worker.FinishRule;
+import dev.tandem.worker.grpc.ProtoMapping;
+import dev.tandem.worker.telemetry.ComponentMetrics;
+import dev.tandem.worker.telemetry.WorkerCall;
+import dev.tandem.telemetry.logging.RequestLogContext;
+import dev.tandem.worker.FinishRule;
 import dev.tandem.protocol.grpc.GenerateResponse;
 import dev.tandem.protocol.grpc.Timings;
 import dev.tandem.protocol.grpc.TokenTiming;

@@ -1,9 +1,9 @@
 package dev.tandem.decode.grpc;
 
 import dev.tandem.decode.batching.ContinuousBatcher;
-import dev.tandem.model.protocol.ProtoMapping;
-import dev.tandem.model.telemetry.SpanFields;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.worker.grpc.ProtoMapping;
+import dev.tandem.telemetry.SpanFields;
+import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.CancelResponse;
 import dev.tandem.protocol.grpc.InfoRequest;

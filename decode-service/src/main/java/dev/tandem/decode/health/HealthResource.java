@@ -2,8 +2,8 @@ package dev.tandem.decode.health;
 
 import jakarta.ws.rs.Path;
 
-import dev.tandem.model.worker.WorkerHealth;
-import dev.tandem.model.worker.WorkerHealthResource;
+import dev.tandem.worker.WorkerHealth;
+import dev.tandem.worker.WorkerHealthResource;
 
 @Path("/")
 public class HealthResource extends WorkerHealthResource {

@@ -11,11 +11,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 
-import dev.tandem.model.kv.KvBlockPool;
-import dev.tandem.model.kv.KvSequence;
-import dev.tandem.model.telemetry.GrpcChannels;
-import dev.tandem.model.telemetry.RequestIds;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.engine.kv.KvBlockPool;
+import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.protocol.GrpcChannels;
+import dev.tandem.telemetry.RequestIds;
+import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.protocol.grpc.KvChunk;
 import dev.tandem.protocol.grpc.KvHandle;
 import dev.tandem.protocol.grpc.KvLayout;

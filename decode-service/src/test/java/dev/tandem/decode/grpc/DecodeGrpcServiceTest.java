@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tandem.decode.WorkerClient;
 import dev.tandem.decode.WorkerClient.Generation;
-import dev.tandem.model.engine.SyntheticModel;
+import dev.tandem.model.synthetic.SyntheticModel;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.GenerateRequest;
 import dev.tandem.protocol.grpc.GenerateResponse;

@@ -19,7 +19,7 @@ import dev.tandem.frontend.openai.SseEvents;
 import dev.tandem.frontend.openai.StreamChunk;
 import dev.tandem.frontend.openai.Usage;
 import dev.tandem.frontend.telemetry.RequestTelemetry;
-import dev.tandem.model.telemetry.RequestIds;
+import dev.tandem.telemetry.RequestIds;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
 

@@ -11,8 +11,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 import dev.tandem.frontend.openai.ResponseIds;
-import dev.tandem.model.telemetry.RequestIds;
-import dev.tandem.model.telemetry.SpanFields;
+import dev.tandem.telemetry.RequestIds;
+import dev.tandem.telemetry.SpanFields;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.http.HttpServerRequest;
 

@@ -1,7 +1,7 @@
 package dev.tandem.frontend.chat;
 
 import dev.tandem.frontend.openai.ChatMessage;
-import dev.tandem.model.tokenizer.Tokenizer;
+import dev.tandem.tokenizer.Tokenizer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

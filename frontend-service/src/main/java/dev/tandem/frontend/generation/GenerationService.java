@@ -1,6 +1,8 @@
 package dev.tandem.frontend.generation;
 
-import static dev.tandem.model.telemetry.logging.LogField.kv;
+import dev.tandem.telemetry.logging.LogField;
+
+import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.util.Arrays;
 import java.util.List;
@@ -15,9 +17,9 @@ import dev.tandem.frontend.routing.WorkerDirectory;
 import dev.tandem.frontend.routing.WorkerEndpoint;
 import dev.tandem.frontend.routing.WorkerRole;
 import dev.tandem.frontend.routing.WorkerRouter;
-import dev.tandem.model.telemetry.DynamoSpanProcessor;
-import dev.tandem.model.telemetry.RequestIds;
-import dev.tandem.model.telemetry.SpanFields;
+import dev.tandem.telemetry.DynamoSpanProcessor;
+import dev.tandem.telemetry.RequestIds;
+import dev.tandem.telemetry.SpanFields;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.CancelResponse;
 import dev.tandem.protocol.grpc.DecodeWorkerGrpc;

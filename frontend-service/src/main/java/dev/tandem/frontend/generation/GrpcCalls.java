@@ -3,7 +3,7 @@ package dev.tandem.frontend.generation;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
-import dev.tandem.model.telemetry.logging.RequestLogContext;
+import dev.tandem.telemetry.logging.RequestLogContext;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;

@@ -11,7 +11,7 @@ import dev.tandem.frontend.openai.ChatMessage;
 import dev.tandem.frontend.openai.GenerationOptions;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.telemetry.RequestTelemetry;
-import dev.tandem.model.tokenizer.Tokenizer;
+import dev.tandem.tokenizer.Tokenizer;
 import dev.tandem.protocol.grpc.SamplingParams;
 
 /**

@@ -6,7 +6,7 @@ import java.util.function.LongConsumer;
 
 import dev.tandem.frontend.text.IncrementalDetokenizer;
 import dev.tandem.frontend.text.StopStringMatcher;
-import dev.tandem.model.tokenizer.Tokenizer;
+import dev.tandem.tokenizer.Tokenizer;
 import dev.tandem.protocol.grpc.FinishReason;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.Cancellable;

@@ -3,22 +3,21 @@ package dev.tandem.frontend.model;
 import jakarta.inject.Singleton;
 
 import dev.tandem.frontend.config.FrontendConfig;
-import dev.tandem.model.engine.LoadedModel;
-import dev.tandem.model.engine.ModelConfig;
-import dev.tandem.model.engine.ModelLoader;
-import dev.tandem.model.tokenizer.Tokenizer;
+import dev.tandem.model.ModelCard;
+import dev.tandem.model.ModelConfig;
+import dev.tandem.tokenizer.Tokenizer;
 
 /** The model as the frontend knows it: its name, metadata and tokenizer. The weights stay with the workers. */
 @Singleton
 public class ServedModel {
 
     private final String name;
-    private final LoadedModel model;
+    private final ModelCard model;
     private final long createdAtSeconds = System.currentTimeMillis() / 1000;
 
     public ServedModel(FrontendConfig config) {
         this.name = config.resolvedServedModelName();
-        this.model = ModelLoader.load(config.model(), false);
+        this.model = ModelCard.load(config.model());
     }
 
     public String name() {

@@ -9,8 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jboss.logging.Logger;
 
-import dev.tandem.model.kv.KvBlockPool;
-import dev.tandem.model.kv.PrefixHash;
+import dev.tandem.model.PrefixHash;
 import dev.tandem.protocol.grpc.WorkerInfo;
 
 /**
@@ -76,7 +75,7 @@ final class KvRouter {
     }
 
     private static int blockSize(WorkerInfo info) {
-        return info == null || info.getKvBlockSize() <= 0 ? KvBlockPool.DEFAULT_BLOCK_SIZE : info.getKvBlockSize();
+        return info == null || info.getKvBlockSize() <= 0 ? PrefixHash.DEFAULT_BLOCK_SIZE : info.getKvBlockSize();
     }
 
     private PrefixMemory memory(WorkerEndpoint worker) {

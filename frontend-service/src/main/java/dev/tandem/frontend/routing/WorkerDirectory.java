@@ -23,7 +23,7 @@ import org.jboss.logging.Logger;
 
 import dev.tandem.frontend.config.FrontendConfig;
 import dev.tandem.frontend.telemetry.FrontendMetrics;
-import dev.tandem.model.telemetry.GrpcChannels;
+import dev.tandem.protocol.GrpcChannels;
 import dev.tandem.protocol.grpc.InfoRequest;
 import dev.tandem.protocol.grpc.WorkerGrpc;
 import dev.tandem.protocol.grpc.WorkerInfo;

@@ -8,10 +8,10 @@ import org.jboss.logging.Logger;
 
 import dev.tandem.frontend.generation.ChosenWorkers;
 import dev.tandem.frontend.generation.WorkerErrors;
-import dev.tandem.model.telemetry.DynamoSpanProcessor;
-import dev.tandem.model.telemetry.LifecycleLog;
-import dev.tandem.model.telemetry.RequestIds;
-import dev.tandem.model.telemetry.SpanFields;
+import dev.tandem.telemetry.DynamoSpanProcessor;
+import dev.tandem.telemetry.LifecycleLog;
+import dev.tandem.telemetry.RequestIds;
+import dev.tandem.telemetry.SpanFields;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 

@@ -1,6 +1,6 @@
 package dev.tandem.frontend.text;
 
-import dev.tandem.model.tokenizer.Tokenizer;
+import dev.tandem.tokenizer.Tokenizer;
 
 /**
  * Turns generated token ids into text as they arrive, never splitting a UTF-8 character. Output is

@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.model.engine.SyntheticModel;
+import dev.tandem.model.synthetic.SyntheticModel;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest

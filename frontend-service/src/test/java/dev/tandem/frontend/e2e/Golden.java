@@ -11,11 +11,10 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tandem.model.engine.LoadedModel;
-import dev.tandem.model.engine.ModelLoader;
+import dev.tandem.model.ModelCard;
 
 /** A model of ../shared with its llama.cpp reference outputs. */
-record Golden(Path model, JsonNode cases, LoadedModel tokenizerOnly) {
+record Golden(Path model, JsonNode cases, ModelCard tokenizerOnly) {
 
     static Optional<Path> sharedDir() {
         String configured = System.getProperty("shared.dir");
@@ -26,7 +25,7 @@ record Golden(Path model, JsonNode cases, LoadedModel tokenizerOnly) {
     static Golden load(Path shared, String modelFile) throws IOException {
         JsonNode golden = new ObjectMapper().readTree(shared.resolve("golden/" + modelFile + ".golden.json").toFile());
         Path model = shared.resolve("models/" + modelFile);
-        return new Golden(model, golden.get("cases"), ModelLoader.load(Optional.of(model), false));
+        return new Golden(model, golden.get("cases"), ModelCard.load(Optional.of(model)));
     }
 
     JsonNode caseFor(String prompt) {

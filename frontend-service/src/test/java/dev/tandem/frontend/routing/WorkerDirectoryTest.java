@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.model.telemetry.GrpcChannels;
+import dev.tandem.protocol.GrpcChannels;
 
 /** Workers joining and leaving the directory as discovery's answers change, with fixed addresses alongside. */
 class WorkerDirectoryTest {

@@ -2,7 +2,7 @@ package dev.tandem.frontend.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.tandem.model.tokenizer.Tokenizer;
+import dev.tandem.tokenizer.Tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;

@@ -3,9 +3,9 @@ package dev.tandem.frontend.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tandem.model.gguf.GgufFile;
-import dev.tandem.model.tokenizer.Tokenizer;
-import dev.tandem.model.tokenizer.Tokenizers;
+import dev.tandem.gguf.GgufFile;
+import dev.tandem.tokenizer.Tokenizer;
+import dev.tandem.tokenizer.Tokenizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;

@@ -2,7 +2,7 @@ package dev.tandem.prefill.config;
 
 import java.time.Duration;
 
-import dev.tandem.model.worker.WorkerSettings;
+import dev.tandem.worker.WorkerSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 

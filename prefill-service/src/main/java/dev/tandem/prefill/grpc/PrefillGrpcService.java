@@ -1,6 +1,8 @@
 package dev.tandem.prefill.grpc;
 
-import static dev.tandem.model.telemetry.logging.LogField.kv;
+import dev.tandem.telemetry.logging.LogField;
+
+import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,16 +14,16 @@ import org.jboss.logging.Logger;
 
 import com.google.protobuf.UnsafeByteOperations;
 
-import dev.tandem.model.engine.KvCapacityException;
-import dev.tandem.model.kv.KvBlockPool;
-import dev.tandem.model.kv.KvSequence;
-import dev.tandem.model.protocol.ProtoMapping;
-import dev.tandem.model.sampling.SamplingParams;
-import dev.tandem.model.telemetry.ComponentMetrics;
-import dev.tandem.model.telemetry.WorkerCall;
-import dev.tandem.model.worker.FinishRule;
-import dev.tandem.model.worker.PromptCheck;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.engine.KvCapacityException;
+import dev.tandem.engine.kv.KvBlockPool;
+import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.worker.grpc.ProtoMapping;
+import dev.tandem.engine.sampling.SamplingParams;
+import dev.tandem.worker.telemetry.ComponentMetrics;
+import dev.tandem.worker.telemetry.WorkerCall;
+import dev.tandem.worker.FinishRule;
+import dev.tandem.worker.PromptCheck;
+import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.prefill.kv.KvHandleRegistry;
 import dev.tandem.prefill.kv.KvHandleRegistry.HeldKv;
 import dev.tandem.prefill.scheduling.PrefillQueue;

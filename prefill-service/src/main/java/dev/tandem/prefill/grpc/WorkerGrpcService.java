@@ -1,8 +1,8 @@
 package dev.tandem.prefill.grpc;
 
-import dev.tandem.model.protocol.ProtoMapping;
-import dev.tandem.model.telemetry.SpanFields;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.worker.grpc.ProtoMapping;
+import dev.tandem.telemetry.SpanFields;
+import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.prefill.kv.KvHandleRegistry;
 import dev.tandem.prefill.scheduling.PrefillQueue;
 import dev.tandem.protocol.grpc.CancelRequest;

@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.tandem.model.kv.KvBlockPool;
-import dev.tandem.model.kv.KvSequence;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.engine.kv.KvBlockPool;
+import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.prefill.config.PrefillConfig;
 
 /**

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 
-import dev.tandem.model.engine.SyntheticModel;
+import dev.tandem.model.synthetic.SyntheticModel;
 import dev.tandem.prefill.WorkerClient;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.FinishReason;

@@ -12,9 +12,9 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.model.kv.KvBlockPool;
-import dev.tandem.model.sampling.SamplingParams;
-import dev.tandem.model.worker.WorkerRuntime;
+import dev.tandem.engine.kv.KvBlockPool;
+import dev.tandem.engine.sampling.SamplingParams;
+import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.prefill.scheduling.PrefillQueue.Prefilled;
 import io.quarkus.test.junit.QuarkusTest;
 

@@ -1,0 +1,102 @@
+package dev.tandem.engine;
+
+import dev.tandem.engine.simd.VectorSupport;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+
+/**
+ * Dot products, the engine's only hot kernel. Uses the Vector API where {@link VectorSupport} allows it, plain
+ * loops otherwise, so the engine also runs on a JVM started without {@code --add-modules jdk.incubator.vector},
+ * and in a native image.
+ */
+final class Dot {
+
+    static final ValueLayout.OfFloat LE_FLOAT = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    static final boolean VECTOR = VectorSupport.ENABLED;
+
+    /** Integer dot products with 8-bit activations on 256-bit vectors ({@link VectorQuant}). */
+    static final boolean INT8 = VECTOR && VectorQuant.supported();
+
+    private Dot() {
+    }
+
+    /** Σ a[aOff+i]·b[bOff+i] for i in [0, n). */
+    static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
+        return VECTOR ? VectorDot.dot(a, aOff, b, bOff, n) : scalar(a, aOff, b, bOff, n);
+    }
+
+    /** Σ w[i]·x[xOff+i] where w is n little-endian float32 values at {@code byteOffset} of the segment. */
+    static float dot(MemorySegment w, long byteOffset, float[] x, int xOff, int n) {
+        return VECTOR ? VectorDot.dot(w, byteOffset, x, xOff, n) : scalar(w, byteOffset, x, xOff, n);
+    }
+
+    /**
+     * out[j] = w · xj for four activation vectors at once (offset 0 each). Per batch element the
+     * result is bit-identical to {@link #dot(float[], int, float[], int, int)}, so how sequences are
+     * grouped into batches never changes their logits.
+     */
+    static void dot4(float[] w, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out) {
+        if (VECTOR) {
+            VectorDot.dot4(w, x0, x1, x2, x3, n, out);
+        } else {
+            out[0] = scalar(w, 0, x0, 0, n);
+            out[1] = scalar(w, 0, x1, 0, n);
+            out[2] = scalar(w, 0, x2, 0, n);
+            out[3] = scalar(w, 0, x3, 0, n);
+        }
+    }
+
+    /** {@code oj[r0 + i] = row i · xj} for a tile of n rows (row i at {@code wOff + i·cols} of w) and two vectors. */
+    static void tile42(float[] w, int wOff, int n, int cols, float[] x0, float[] x1, float[] o0, float[] o1, int r0) {
+        if (VECTOR) {
+            VectorDot.tile42(w, wOff, n, cols, x0, x1, o0, o1, r0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                o0[r0 + i] = scalar(w, wOff + i * cols, x0, 0, cols);
+                o1[r0 + i] = scalar(w, wOff + i * cols, x1, 0, cols);
+            }
+        }
+    }
+
+    /** {@code o[r0 + i] = row i · x} for a tile of n rows. */
+    static void tile1(float[] w, int wOff, int n, int cols, float[] x, float[] o, int r0) {
+        if (VECTOR) {
+            VectorDot.tile1(w, wOff, n, cols, x, o, r0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                o[r0 + i] = scalar(w, wOff + i * cols, x, 0, cols);
+            }
+        }
+    }
+
+    /** {@link #dot4(float[], float[], float[], float[], float[], int, float[])} with the row in a segment. */
+    static void dot4(MemorySegment w, long byteOffset, float[] x0, float[] x1, float[] x2, float[] x3, int n, float[] out) {
+        if (VECTOR) {
+            VectorDot.dot4(w, byteOffset, x0, x1, x2, x3, n, out);
+        } else {
+            out[0] = scalar(w, byteOffset, x0, 0, n);
+            out[1] = scalar(w, byteOffset, x1, 0, n);
+            out[2] = scalar(w, byteOffset, x2, 0, n);
+            out[3] = scalar(w, byteOffset, x3, 0, n);
+        }
+    }
+
+    static float scalar(float[] a, int aOff, float[] b, int bOff, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += a[aOff + i] * b[bOff + i];
+        }
+        return sum;
+    }
+
+    static float scalar(MemorySegment w, long byteOffset, float[] x, int xOff, int n) {
+        float sum = 0f;
+        for (int i = 0; i < n; i++) {
+            sum += w.get(LE_FLOAT, byteOffset + 4L * i) * x[xOff + i];
+        }
+        return sum;
+    }
+}

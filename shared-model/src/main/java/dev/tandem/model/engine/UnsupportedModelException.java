@@ -1,9 +1,0 @@
-package dev.tandem.model.engine;
-
-/** The model file is valid but uses something this engine does not implement (architecture, tensor type, ...). */
-public class UnsupportedModelException extends RuntimeException {
-
-    public UnsupportedModelException(String message) {
-        super(message);
-    }
-}
