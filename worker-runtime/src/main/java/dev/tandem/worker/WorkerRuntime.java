@@ -1,5 +1,7 @@
 package dev.tandem.worker;
 
+import dev.tandem.worker.config.WorkerConfig;
+
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
@@ -32,11 +34,11 @@ public final class WorkerRuntime {
         this.engine = engine;
     }
 
-    public static WorkerRuntime load(WorkerSettings settings) {
+    public static WorkerRuntime load(WorkerConfig settings) {
         LoadedModel model = ModelLoader.load(settings.model());
-        WorkerSettings.Kv kv = settings.kv();
-        WorkerSettings.Engine engineSettings = settings.engine();
-        WorkerSettings.Cuda cuda = engineSettings.cuda();
+        WorkerConfig.Kv kv = settings.kv();
+        WorkerConfig.Engine engineSettings = settings.engine();
+        WorkerConfig.Cuda cuda = engineSettings.cuda();
         EngineFactory.Options options = new EngineFactory.Options(EngineBackend.parse(engineSettings.backend()),
                 engineSettings.threads().orElse(Runtime.getRuntime().availableProcessors()),
                 kv.budgetMb() * 1024L * 1024L, kv.numBlocks(), kv.blockSize(), kv.prefixCaching(), KvPrecision.F32,

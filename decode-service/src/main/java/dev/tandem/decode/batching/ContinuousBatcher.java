@@ -124,8 +124,8 @@ public class ContinuousBatcher {
         this.pool = runtime.pool();
         this.contextLength = runtime.model().config().contextLength();
         this.finishRule = new FinishRule(runtime.model().tokenizer(), contextLength);
-        this.maxBatchSize = config.decode().maxBatchSize();
-        this.prefillChunkTokens = config.decode().prefillChunkTokens();
+        this.maxBatchSize = config.maxBatchSize();
+        this.prefillChunkTokens = config.prefillChunkTokens();
         if (prefillChunkTokens <= 0) {
             throw new IllegalArgumentException("tandem.decode.prefill-chunk-tokens must be positive, not " + prefillChunkTokens);
         }

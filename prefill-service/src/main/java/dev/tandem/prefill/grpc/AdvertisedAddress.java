@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.tandem.prefill.config.PrefillConfig;
+import dev.tandem.worker.config.WorkerConfig;
 
 /** The {@code host:port} a decode worker dials to pull KV from this worker: written into every KV handle. */
 @ApplicationScoped
@@ -12,7 +12,7 @@ public class AdvertisedAddress {
 
     private final String value;
 
-    public AdvertisedAddress(PrefillConfig config, @ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort) {
+    public AdvertisedAddress(WorkerConfig config, @ConfigProperty(name = "quarkus.grpc.server.port") int grpcPort) {
         this.value = config.advertisedAddress().orElse("127.0.0.1:" + grpcPort);
     }
 

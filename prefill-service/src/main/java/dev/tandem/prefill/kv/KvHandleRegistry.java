@@ -38,8 +38,8 @@ public class KvHandleRegistry {
 
     public KvHandleRegistry(WorkerRuntime runtime, PrefillConfig config) {
         this.pool = runtime.pool();
-        this.timeoutNanos = config.prefill().kvHandleTimeout().toNanos();
-        long period = Math.max(100, config.prefill().kvHandleTimeout().toMillis() / 4);
+        this.timeoutNanos = config.kvHandleTimeout().toNanos();
+        long period = Math.max(100, config.kvHandleTimeout().toMillis() / 4);
         sweeper.scheduleWithFixedDelay(this::expire, period, period, TimeUnit.MILLISECONDS);
     }
 

@@ -71,8 +71,8 @@ public class PrefillQueue {
     public PrefillQueue(WorkerRuntime runtime, PrefillConfig config) {
         this.engine = runtime.engine();
         this.pool = runtime.pool();
-        this.kvWaitNanos = config.prefill().kvHandleTimeout().toNanos();
-        this.maxBatchTokens = config.prefill().maxBatchTokens();
+        this.kvWaitNanos = config.kvHandleTimeout().toNanos();
+        this.maxBatchTokens = config.maxBatchTokens();
         if (maxBatchTokens <= 0) {
             throw new IllegalArgumentException("tandem.prefill.max-batch-tokens must be positive, not " + maxBatchTokens);
         }

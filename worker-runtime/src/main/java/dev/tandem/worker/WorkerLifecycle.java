@@ -1,4 +1,4 @@
-package dev.tandem.decode;
+package dev.tandem.worker;
 
 import java.time.Duration;
 
@@ -7,14 +7,13 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import dev.tandem.decode.batching.ContinuousBatcher;
-import dev.tandem.worker.WorkerHealth;
+import dev.tandem.worker.health.WorkerHealth;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Reports ready once the model is loaded and the batch loop runs; on shutdown reports not ready at once, then
- * lets running sequences finish for most of the shutdown timeout before the rest are cancelled and freed.
+ * Reports ready once the model is loaded and the worker's workload runs; on shutdown reports not ready at once, then
+ * lets running work finish for most of the shutdown timeout before the rest is cancelled and freed.
  */
 @ApplicationScoped
 public class WorkerLifecycle {
@@ -25,12 +24,12 @@ public class WorkerLifecycle {
         this.drainTimeout = shutdownTimeout.multipliedBy(8).dividedBy(10);
     }
 
-    void onStart(@Observes StartupEvent event, ContinuousBatcher batcher, WorkerHealth health) {
+    void onStart(@Observes StartupEvent event, WorkerRuntime runtime, WorkerWorkload workload, WorkerHealth health) {
         health.markReady();
     }
 
-    void onStop(@Observes ShutdownEvent event, ContinuousBatcher batcher, WorkerHealth health) {
+    void onStop(@Observes ShutdownEvent event, WorkerWorkload workload, WorkerHealth health) {
         health.markNotReady();
-        batcher.drain(drainTimeout);
+        workload.drain(drainTimeout);
     }
 }

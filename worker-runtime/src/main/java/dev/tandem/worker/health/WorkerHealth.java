@@ -1,4 +1,4 @@
-package dev.tandem.worker;
+package dev.tandem.worker.health;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;

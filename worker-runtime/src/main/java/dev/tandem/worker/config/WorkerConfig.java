@@ -1,14 +1,19 @@
-package dev.tandem.worker;
+package dev.tandem.worker.config;
 
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.tandem.model.ModelSettings;
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** What prefill and decode workers share in their {@code tandem.*} configuration. */
-public interface WorkerSettings extends ModelSettings {
+/**
+ * What prefill and decode workers share in their {@code tandem.*} configuration; each adds its own root
+ * ({@code tandem.prefill.*}, {@code tandem.decode.*}).
+ */
+@ConfigMapping(prefix = "tandem")
+public interface WorkerConfig extends ModelSettings {
 
     /** This worker's id in routing, logs and metrics; defaults to a random id per process. */
     Optional<String> workerId();

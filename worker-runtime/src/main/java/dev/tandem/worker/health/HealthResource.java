@@ -1,4 +1,4 @@
-package dev.tandem.worker;
+package dev.tandem.worker.health;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -6,14 +6,14 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * {@code /health} and {@code /live} on a worker's system port, with Dynamo's bodies: 200 when ready, 503 when
- * not, JSON served as {@code text/plain}. Each worker service declares a {@code @Path("/")} subclass; the class
- * itself is abstract so the frontend, which shares this module, does not get it.
+ * not, JSON served as {@code text/plain}.
  */
-public abstract class WorkerHealthResource {
+@Path("/")
+public class HealthResource {
 
     private final WorkerHealth health;
 
-    protected WorkerHealthResource(WorkerHealth health) {
+    public HealthResource(WorkerHealth health) {
         this.health = health;
     }
 

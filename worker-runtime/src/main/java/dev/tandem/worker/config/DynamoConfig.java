@@ -1,0 +1,14 @@
+package dev.tandem.worker.config;
+
+import dev.tandem.worker.telemetry.ComponentMetrics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Dynamo's own variables that a worker reads: {@code DYN_NAMESPACE}. */
+@ConfigMapping(prefix = "dyn")
+public interface DynamoConfig {
+
+    /** The {@code dynamo_namespace} label of the component metrics and the {@code namespace} of spans. */
+    @WithDefault(ComponentMetrics.DEFAULT_NAMESPACE)
+    String namespace();
+}
