@@ -10,7 +10,6 @@ import dev.tandem.frontend.model.ServedModel;
 import dev.tandem.frontend.openai.ChatMessage;
 import dev.tandem.frontend.openai.GenerationOptions;
 import dev.tandem.frontend.openai.OpenAiException;
-import dev.tandem.frontend.telemetry.RequestTelemetry;
 import dev.tandem.tokenizer.Tokenizer;
 import dev.tandem.protocol.grpc.SamplingParams;
 
@@ -30,27 +29,27 @@ public class RequestPreparer {
     }
 
     public PreparedRequest chat(String requestId, GenerationOptions options, List<ChatMessage> messages,
-            RequestTelemetry telemetry) {
+            RequestListener listener) {
         checkModel(options);
         long renderStart = System.nanoTime();
         String rendered = chatTemplate.render(messages, true);
-        telemetry.templated(System.nanoTime() - renderStart);
+        listener.templated(System.nanoTime() - renderStart);
         // A template that writes BOS itself must not get a second one from the tokenizer.
         Tokenizer tokenizer = model.tokenizer();
         boolean addSpecial = tokenizer.bosText().isEmpty() || !rendered.startsWith(tokenizer.bosText());
-        return prepare(requestId, options, tokenize(() -> tokenizer.encode(rendered, addSpecial, true), telemetry),
+        return prepare(requestId, options, tokenize(() -> tokenizer.encode(rendered, addSpecial, true), listener),
                 "messages");
     }
 
-    public PreparedRequest completion(String requestId, GenerationOptions options, String prompt, RequestTelemetry telemetry) {
+    public PreparedRequest completion(String requestId, GenerationOptions options, String prompt, RequestListener listener) {
         checkModel(options);
-        return prepare(requestId, options, tokenize(() -> model.tokenizer().encode(prompt, true, true), telemetry), "prompt");
+        return prepare(requestId, options, tokenize(() -> model.tokenizer().encode(prompt, true, true), listener), "prompt");
     }
 
-    private static int[] tokenize(java.util.function.Supplier<int[]> encode, RequestTelemetry telemetry) {
+    private static int[] tokenize(java.util.function.Supplier<int[]> encode, RequestListener listener) {
         long start = System.nanoTime();
         int[] tokens = encode.get();
-        telemetry.prepared(tokens.length, System.nanoTime() - start);
+        listener.prepared(tokens.length, System.nanoTime() - start);
         return tokens;
     }
 

@@ -6,6 +6,7 @@ import java.util.function.LongConsumer;
 
 import dev.tandem.frontend.text.IncrementalDetokenizer;
 import dev.tandem.frontend.text.StopStringMatcher;
+import dev.tandem.frontend.workers.TokenChunk;
 import dev.tandem.tokenizer.Tokenizer;
 import dev.tandem.protocol.grpc.FinishReason;
 import io.smallrye.mutiny.Multi;

@@ -22,7 +22,6 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.tandem.frontend.config.FrontendConfig;
-import dev.tandem.frontend.telemetry.FrontendMetrics;
 import dev.tandem.protocol.GrpcChannels;
 import dev.tandem.protocol.grpc.InfoRequest;
 import dev.tandem.protocol.grpc.WorkerGrpc;
@@ -53,11 +52,11 @@ public class WorkerDirectory {
             Thread.ofPlatform().name("worker-info-poller").daemon().factory());
 
     @Inject
-    public WorkerDirectory(FrontendConfig config, @Any Instance<ClientInterceptor> interceptors, FrontendMetrics metrics) {
+    public WorkerDirectory(FrontendConfig config, @Any Instance<ClientInterceptor> interceptors, WorkerReports reports) {
         this(Map.of(WorkerRole.PREFILL, config.prefillWorkers().orElse(List.of()),
                         WorkerRole.DECODE, config.decodeWorkers()),
                 WorkerDiscovery.stork(config.routing().infoTimeout()),
-                new GrpcChannels(interceptors.stream().toList()), config.routing().infoTimeout(), metrics::workerReported);
+                new GrpcChannels(interceptors.stream().toList()), config.routing().infoTimeout(), reports::workerReported);
         poller.scheduleWithFixedDelay(this::refresh, 0, config.routing().infoInterval().toMillis(), TimeUnit.MILLISECONDS);
         LOG.infof("Routing to prefill workers %s and decode workers %s (%s)", entries.get(WorkerRole.PREFILL),
                 entries.get(WorkerRole.DECODE), entries.get(WorkerRole.PREFILL).isEmpty() ? "aggregated" : "disaggregated");

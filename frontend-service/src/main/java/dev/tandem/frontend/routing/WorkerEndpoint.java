@@ -14,7 +14,7 @@ public final class WorkerEndpoint {
     private volatile WorkerInfo lastInfo;
     private volatile boolean reachable = true;
 
-    WorkerEndpoint(String address, Channel channel) {
+    public WorkerEndpoint(String address, Channel channel) {
         this.address = address;
         this.channel = channel;
     }

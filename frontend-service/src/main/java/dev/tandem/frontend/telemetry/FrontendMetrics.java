@@ -3,6 +3,7 @@ package dev.tandem.frontend.telemetry;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,7 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
 
+import dev.tandem.frontend.config.HistogramConfig;
 import dev.tandem.frontend.model.ServedModel;
+import dev.tandem.frontend.routing.WorkerReports;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.protocol.grpc.WorkerInfo;
 import io.micrometer.core.instrument.Counter;
@@ -26,7 +29,7 @@ import io.prometheus.client.CollectorRegistry;
  * (small, closed) label combination. {@code model} is the served model, lower-cased, never what a client sent.
  */
 @Singleton
-public class FrontendMetrics {
+public class FrontendMetrics implements WorkerReports {
 
     static final String PREFIX = "dynamo_frontend_";
     /** The {@code endpoint} label values of the routes the frontend serves. */
@@ -68,7 +71,9 @@ public class FrontendMetrics {
     private final AtomicBoolean modelReported = new AtomicBoolean();
     final WorkerMetrics workers;
 
-    public FrontendMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, ServedModel served) {
+    public FrontendMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, ServedModel served,
+            HistogramConfig histogramConfig) {
+        Function<String, String> overrides = HistogramBuckets.overrides(histogramConfig);
         this.registry = registry;
         this.displayName = served.name();
         this.model = served.name().toLowerCase(Locale.ROOT);
@@ -84,16 +89,16 @@ public class FrontendMetrics {
                 .description("Number of disconnected clients").register(registry);
         CollectorRegistry histograms = prometheus.getPrometheusRegistry();
         requestDuration = SpecHistogram.register(histograms, PREFIX + "request_duration_seconds", "Duration of LLM requests",
-                HistogramBuckets.resolve(HistogramBuckets.REQUEST_DURATION), "model").labels(model);
+                HistogramBuckets.resolve(HistogramBuckets.REQUEST_DURATION, overrides), "model").labels(model);
         timeToFirstToken = SpecHistogram.register(histograms, PREFIX + "time_to_first_token_seconds",
-                "Time to first token in seconds", HistogramBuckets.resolve(HistogramBuckets.TTFT), "model").labels(model);
+                "Time to first token in seconds", HistogramBuckets.resolve(HistogramBuckets.TTFT, overrides), "model").labels(model);
         interTokenLatency = SpecHistogram.register(histograms, PREFIX + "inter_token_latency_seconds",
-                "Inter-token latency in seconds", HistogramBuckets.resolve(HistogramBuckets.ITL), "model").labels(model);
-        double[] isl = HistogramBuckets.resolve(HistogramBuckets.INPUT_SEQUENCE);
+                "Inter-token latency in seconds", HistogramBuckets.resolve(HistogramBuckets.ITL, overrides), "model").labels(model);
+        double[] isl = HistogramBuckets.resolve(HistogramBuckets.INPUT_SEQUENCE, overrides);
         inputSequenceTokens = SpecHistogram.register(histograms, PREFIX + "input_sequence_tokens",
                 "Input sequence length in tokens", isl, "model").labels(model);
         outputSequenceTokens = SpecHistogram.register(histograms, PREFIX + "output_sequence_tokens",
-                "Output sequence length in tokens", HistogramBuckets.resolve(HistogramBuckets.OUTPUT_SEQUENCE), "model").labels(model);
+                "Output sequence length in tokens", HistogramBuckets.resolve(HistogramBuckets.OUTPUT_SEQUENCE, overrides), "model").labels(model);
         cachedTokens = SpecHistogram.register(histograms, PREFIX + "cached_tokens",
                 "Number of cached tokens (prefix cache hits) per request", isl, "model").labels(model);
         outputTokens = Counter.builder(PREFIX + "output_tokens").description("Total number of output tokens generated")
@@ -145,6 +150,7 @@ public class FrontendMetrics {
      * A worker's info report: its per-worker gauges, and the model configuration gauges from the first worker that
      * reports (Dynamo: first registering instance wins).
      */
+    @Override
     public void workerReported(WorkerInfo info) {
         workers.reported(info);
         if (info.getKvTotalBlocks() <= 0 || !modelReported.compareAndSet(false, true)) {

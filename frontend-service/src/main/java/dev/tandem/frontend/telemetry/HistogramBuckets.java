@@ -1,10 +1,14 @@
 package dev.tandem.frontend.telemetry;
 
+import dev.tandem.frontend.config.HistogramConfig;
+
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 import org.jboss.logging.Logger;
@@ -17,15 +21,21 @@ public final class HistogramBuckets {
 
     private static final Logger LOG = Logger.getLogger(HistogramBuckets.class);
 
-    /** A histogram's defaults and the prefix of its override variables. */
-    public record Spec(String envPrefix, double min, double max, int count) {
+    /** A histogram's defaults, the prefix of its override variables, and where its overrides are configured. */
+    public record Spec(String envPrefix, double min, double max, int count,
+            Function<HistogramConfig.Histograms, HistogramConfig.Bounds> overrides) {
     }
 
-    public static final Spec REQUEST_DURATION = new Spec("DYN_METRICS_REQUEST_DURATION", 1, 512, 10);
-    public static final Spec INPUT_SEQUENCE = new Spec("DYN_METRICS_INPUT_SEQUENCE", 50, 128000, 12);
-    public static final Spec OUTPUT_SEQUENCE = new Spec("DYN_METRICS_OUTPUT_SEQUENCE", 50, 32000, 10);
-    public static final Spec TTFT = new Spec("DYN_METRICS_TTFT", 0.001, 480, 18);
-    public static final Spec ITL = new Spec("DYN_METRICS_ITL", 0.001, 2, 13);
+    public static final Spec REQUEST_DURATION = new Spec("DYN_METRICS_REQUEST_DURATION", 1, 512, 10,
+            HistogramConfig.Histograms::requestDuration);
+    public static final Spec INPUT_SEQUENCE = new Spec("DYN_METRICS_INPUT_SEQUENCE", 50, 128000, 12,
+            HistogramConfig.Histograms::inputSequence);
+    public static final Spec OUTPUT_SEQUENCE = new Spec("DYN_METRICS_OUTPUT_SEQUENCE", 50, 32000, 10,
+            HistogramConfig.Histograms::outputSequence);
+    public static final Spec TTFT = new Spec("DYN_METRICS_TTFT", 0.001, 480, 18, HistogramConfig.Histograms::ttft);
+    public static final Spec ITL = new Spec("DYN_METRICS_ITL", 0.001, 2, 13, HistogramConfig.Histograms::itl);
+
+    private static final List<Spec> ALL = List.of(REQUEST_DURATION, INPUT_SEQUENCE, OUTPUT_SEQUENCE, TTFT, ITL);
 
     private HistogramBuckets() {
     }
@@ -55,9 +65,20 @@ public final class HistogramBuckets {
         return new BigDecimal(value).round(new MathContext(2, RoundingMode.HALF_UP)).doubleValue();
     }
 
-    /** The buckets of a histogram, from the process environment's overrides or its defaults. */
-    public static double[] resolve(Spec spec) {
-        return resolve(spec, System::getenv);
+    /** The configured overrides by the names of their environment variables. */
+    public static Function<String, String> overrides(HistogramConfig config) {
+        Map<String, String> byName = new HashMap<>();
+        for (Spec spec : ALL) {
+            put(byName, spec.envPrefix(), spec.overrides().apply(config.metrics()));
+            put(byName, "DYN_HISTOGRAM_" + spec.envPrefix(), spec.overrides().apply(config.histogram().dyn().metrics()));
+        }
+        return byName::get;
+    }
+
+    private static void put(Map<String, String> byName, String prefix, HistogramConfig.Bounds bounds) {
+        bounds.min().ifPresent(value -> byName.put(prefix + "_MIN", value));
+        bounds.max().ifPresent(value -> byName.put(prefix + "_MAX", value));
+        bounds.count().ifPresent(value -> byName.put(prefix + "_COUNT", value));
     }
 
     /**

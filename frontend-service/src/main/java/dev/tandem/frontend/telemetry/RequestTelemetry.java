@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jboss.logging.Logger;
 
-import dev.tandem.frontend.generation.ChosenWorkers;
-import dev.tandem.frontend.generation.WorkerErrors;
+import dev.tandem.frontend.generation.RequestListener;
+import dev.tandem.frontend.workers.WorkerErrors;
 import dev.tandem.telemetry.DynamoSpanProcessor;
 import dev.tandem.telemetry.LifecycleLog;
 import dev.tandem.telemetry.RequestIds;
@@ -21,7 +21,7 @@ import io.opentelemetry.api.trace.StatusCode;
  * lines ({@code request received}, {@code request completed}, {@code request cancelled}). It ends once.
  * Token callbacks arrive one at a time (from the request's token stream); the end may race them.
  */
-public final class RequestTelemetry implements ChosenWorkers {
+public final class RequestTelemetry implements RequestListener {
 
     private static final Logger LOG = Logger.getLogger(RequestTelemetry.class);
 
@@ -74,12 +74,14 @@ public final class RequestTelemetry implements ChosenWorkers {
     }
 
     /** The chat template is rendered, in {@code nanos}. */
+    @Override
     public void templated(long nanos) {
         busyNanos += nanos;
         metrics.templateSeconds.recordNanos(nanos);
     }
 
     /** The prompt is rendered and tokenized: its length, and the time the tokenizer took. */
+    @Override
     public void prepared(int promptTokens, long tokenizeNanos) {
         inputTokens = promptTokens;
         busyNanos += tokenizeNanos;

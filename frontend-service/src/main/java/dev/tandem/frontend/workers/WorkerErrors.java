@@ -1,4 +1,4 @@
-package dev.tandem.frontend.generation;
+package dev.tandem.frontend.workers;
 
 import org.jboss.logging.Logger;
 
@@ -21,11 +21,11 @@ public final class WorkerErrors {
         return error instanceof OpenAiException api && api.getMessage() != null && api.getMessage().startsWith(ALL_BUSY);
     }
 
-    static boolean isUnreachable(Throwable error) {
+    public static boolean isUnreachable(Throwable error) {
         return Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE;
     }
 
-    static Throwable toApiError(Throwable error) {
+    public static Throwable toApiError(Throwable error) {
         if (error instanceof OpenAiException) {
             return error;
         }

@@ -1,4 +1,4 @@
-package dev.tandem.frontend.generation;
+package dev.tandem.frontend.workers;
 
 import java.util.List;
 

@@ -1,9 +1,10 @@
-package dev.tandem.frontend.generation;
+package dev.tandem.frontend.workers;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
 import dev.tandem.telemetry.logging.RequestLogContext;
+import io.opentelemetry.context.Context;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
@@ -14,17 +15,18 @@ import io.smallrye.mutiny.Uni;
  * Async gRPC calls as Mutiny streams whose cancellation cancels the call. Quarkus' Mutiny stubs of this
  * version do not cancel a server stream when its subscriber goes away, and that is what tells a worker that
  * the client left and its KV can be freed. The worker's answers arrive on a gRPC executor thread; they are
- * passed on in the request's logging and trace context, so what runs downstream logs with the request's ids.
+ * passed on in the request's logging and trace context, so what runs downstream logs with the request's ids. The
+ * call itself starts in {@code trace}, whose span is the parent of the call's.
  */
-final class GrpcCalls {
+final class WorkerCalls {
 
-    private GrpcCalls() {
+    private WorkerCalls() {
     }
 
-    static <Q, R> Multi<R> serverStream(Q request, BiConsumer<Q, StreamObserver<R>> call) {
+    static <Q, R> Multi<R> serverStream(Q request, Context trace, BiConsumer<Q, StreamObserver<R>> call) {
         return Multi.createFrom().emitter(emitter -> {
             RequestLogContext context = RequestLogContext.capture();
-            call.accept(request, new ClientResponseObserver<Q, R>() {
+            start(trace, call, request, new ClientResponseObserver<Q, R>() {
                 @Override
                 public void beforeStart(ClientCallStreamObserver<Q> stream) {
                     emitter.onTermination(() -> stream.cancel("client went away", null));
@@ -50,11 +52,11 @@ final class GrpcCalls {
         });
     }
 
-    static <Q, R> Uni<R> unary(Q request, BiConsumer<Q, StreamObserver<R>> call) {
+    static <Q, R> Uni<R> unary(Q request, Context trace, BiConsumer<Q, StreamObserver<R>> call) {
         AtomicReference<ClientCallStreamObserver<Q>> started = new AtomicReference<>();
         Uni<R> response = Uni.createFrom().emitter(emitter -> {
             RequestLogContext context = RequestLogContext.capture();
-            call.accept(request, new ClientResponseObserver<Q, R>() {
+            start(trace, call, request, new ClientResponseObserver<Q, R>() {
                 private R response;
 
                 @Override
@@ -84,5 +86,12 @@ final class GrpcCalls {
                 stream.cancel("client went away", null);
             }
         });
+    }
+
+    private static <Q, R> void start(Context trace, BiConsumer<Q, StreamObserver<R>> call, Q request,
+            StreamObserver<R> observer) {
+        try (var scope = trace.makeCurrent()) {
+            call.accept(request, observer);
+        }
     }
 }

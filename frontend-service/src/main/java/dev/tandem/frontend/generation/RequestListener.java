@@ -1,0 +1,23 @@
+package dev.tandem.frontend.generation;
+
+/**
+ * Hears what happens to one request on its way to the workers: how long its prompt took to prepare, and which
+ * workers the routing picks (a retry picks again). The request's telemetry is one; nothing else in this package
+ * knows about metrics, spans or logs.
+ */
+public interface RequestListener {
+
+    /** The chat template was rendered in {@code nanos}. */
+    void templated(long nanos);
+
+    /** The prompt was tokenized into {@code promptTokens} tokens in {@code tokenizeNanos}. */
+    void prepared(int promptTokens, long tokenizeNanos);
+
+    /** The request goes out to its first worker, chosen in {@code routingNanos}. */
+    void dispatched(long routingNanos);
+
+    void prefillWorker(String workerId);
+
+    /** @param aggregated whether the worker prefills the prompt itself */
+    void decodeWorker(String workerId, boolean aggregated);
+}
