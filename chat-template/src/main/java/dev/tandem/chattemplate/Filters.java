@@ -83,9 +83,9 @@ final class Filters {
             case "int" -> toInt(value, args);
             case "float" -> toFloat(value, args);
             case "abs" -> switch (value) {
-                case Long l -> Math.abs(l);
-                case Double d -> Math.abs(d);
-                case Boolean b -> b ? 1L : 0L;
+                case Long l -> (Object) Math.abs(l);
+                case Double d -> (Object) Math.abs(d);
+                case Boolean b -> (Object) (b ? 1L : 0L);
                 case null, default -> throw TemplateException.type("bad operand type for abs(): '" + Values.typeName(value) + "'");
             };
             case "round" -> round(value, args);

@@ -43,7 +43,10 @@ public final class Json {
             return node.booleanValue();
         }
         if (node.isIntegralNumber()) {
-            return node.canConvertToLong() ? node.longValue() : node.doubleValue();
+            if (node.canConvertToLong()) {
+                return node.longValue();
+            }
+            return node.doubleValue();
         }
         if (node.isNumber()) {
             return node.doubleValue();

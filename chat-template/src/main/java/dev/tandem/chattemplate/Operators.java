@@ -143,9 +143,9 @@ final class Operators {
     static Object negate(Object a) {
         return switch (a) {
             case Undefined u -> throw u.error();
-            case Double d -> -d;
-            case Long l -> Math.negateExact(l);
-            case Boolean b -> b ? -1L : 0L;
+            case Double d -> (Object) (-d);
+            case Long l -> (Object) Math.negateExact(l);
+            case Boolean b -> (Object) (b ? -1L : 0L);
             case null, default -> throw TemplateException.type("bad operand type for unary -: '" + Values.typeName(a) + "'");
         };
     }
@@ -153,9 +153,9 @@ final class Operators {
     static Object plus(Object a) {
         return switch (a) {
             case Undefined u -> throw u.error();
-            case Double d -> d;
-            case Long l -> l;
-            case Boolean b -> b ? 1L : 0L;
+            case Double d -> (Object) d;
+            case Long l -> (Object) l;
+            case Boolean b -> (Object) (b ? 1L : 0L);
             case null, default -> throw TemplateException.type("bad operand type for unary +: '" + Values.typeName(a) + "'");
         };
     }
