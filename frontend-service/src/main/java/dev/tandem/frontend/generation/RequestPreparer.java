@@ -1,6 +1,7 @@
 package dev.tandem.frontend.generation;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +42,19 @@ public class RequestPreparer {
                 "messages");
     }
 
+    /**
+     * The prompt the model's chat template renders for these messages (JSON values, every field kept) and tools
+     * (null: none offered), for {@code POST /apply-template}; no tokenizing, no inference.
+     */
+    public String applyTemplate(String requestedModel, List<Map<String, Object>> messages, List<?> tools,
+            boolean addGenerationPrompt) {
+        if (requestedModel == null || requestedModel.isBlank()) {
+            throw OpenAiException.badRequest("model", "You must provide a model parameter");
+        }
+        checkModel(requestedModel);
+        return chatTemplate.renderMessages(messages, tools, addGenerationPrompt);
+    }
+
     public PreparedRequest completion(String requestId, GenerationOptions options, String prompt, RequestListener listener) {
         checkModel(options);
         return prepare(requestId, options, tokenize(() -> model.tokenizer().encode(prompt, true, true), listener), "prompt");
@@ -54,8 +68,12 @@ public class RequestPreparer {
     }
 
     private void checkModel(GenerationOptions options) {
-        if (!model.name().equals(options.model())) {
-            throw OpenAiException.badRequest("model", "The model `" + options.model() + "` does not exist; this server serves `"
+        checkModel(options.model());
+    }
+
+    private void checkModel(String requested) {
+        if (!model.name().equals(requested)) {
+            throw OpenAiException.badRequest("model", "The model `" + requested + "` does not exist; this server serves `"
                     + model.name() + "`.");
         }
     }

@@ -130,7 +130,7 @@ class ChatTemplateTest {
                 + "{{ messages[0].role.startswith('us') }}|{{ messages[0].role.endswith('x') }}|"
                 + "{{ 'a b c'.title() }}|{{ 'a,b,,c'.split(',') | length }}|{{ ' a  b '.split() | join('+') }}|"
                 + "{{ messages[0].content | tojson }}";
-        assertEquals("x hi | x hi|hi|USER|true|false|A B C|4|a+b|\" x hi \"",
+        assertEquals("x hi | x hi|hi|USER|True|False|A B C|4|a+b|\" x hi \"",
                 template(source).render(List.of(user(" x hi ")), false));
     }
 
