@@ -1,6 +1,7 @@
 package dev.tandem.frontend.generation;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 
@@ -34,6 +35,7 @@ public final class TextStream {
             IncrementalDetokenizer detokenizer = new IncrementalDetokenizer(tokenizer);
             StopStringMatcher stops = new StopStringMatcher(stop);
             AtomicReference<Cancellable> upstream = new AtomicReference<>();
+            AtomicBoolean stopped = new AtomicBoolean();
             int[] generated = {0};
             Cancellable subscription = tokens.subscribe().with(chunk -> {
                 long startedAt = System.nanoTime();
@@ -46,6 +48,7 @@ public final class TextStream {
                         detokenizeNanos.accept(System.nanoTime() - startedAt);
                         emitter.emit(new TextDelta(text.toString(), "stop", generated[0]));
                         emitter.complete();
+                        stopped.set(true);
                         Cancellable running = upstream.get();
                         if (running != null) {
                             running.cancel();
@@ -75,6 +78,9 @@ public final class TextStream {
                 }
             });
             upstream.set(subscription);
+            if (stopped.get()) { // matched while subscribing, before the subscription was known
+                subscription.cancel();
+            }
             // only a client that goes away cancels the tokens: a finished response lets them complete on their own
             emitter.onCancellation(subscription::cancel);
         });
