@@ -3,7 +3,6 @@ package dev.tandem.decode.kv;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
 import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
