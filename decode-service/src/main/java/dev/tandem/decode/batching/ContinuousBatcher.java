@@ -1,18 +1,10 @@
 package dev.tandem.decode.batching;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.Optional;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,14 +13,11 @@ import org.jboss.logging.Logger;
 
 import dev.tandem.decode.config.DecodeConfig;
 import dev.tandem.engine.LlamaEngine;
-import dev.tandem.engine.kv.KvBlockPool;
 import dev.tandem.engine.kv.KvSequence;
 import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.engine.sampling.SamplingParams;
-import dev.tandem.engine.sampling.TokenHistory;
 import dev.tandem.worker.FinishRule;
 import dev.tandem.worker.WorkerRuntime;
-import io.grpc.Status;
 
 /**
  * Continuous batching: one loop thread owns the engine. Each iteration runs one decoding step that advances every
@@ -37,94 +26,29 @@ import io.grpc.Status;
  * iteration while the running streams keep producing tokens. Between iterations it admits waiting sequences and
  * drops finished or cancelled ones.
  *
- * <p>KV is reserved as it is needed (vLLM's scheduler): a sequence is admitted once the pool can hold its prompt
- * (less what the prefix cache already holds), and grows a block at a time while decoding. When a running sequence
- * cannot get its next block, the youngest sequence is preempted: its blocks are freed and it goes back to the front
- * of the queue with its prompt and the tokens generated so far, which are recomputed when it is admitted again
- * (mostly found in the prefix cache) and its stream continues where it stopped. A request that could not fit even
- * an empty pool is refused up front ({@link #checkFits}).
+ * <p>Which sequences run, and with which KV blocks, is the {@link Scheduler}'s decision; which requests exist, for
+ * cancellation, the {@link RequestRegistry}'s. This class runs the engine, samples and tells each sequence's
+ * {@link TokenSink}.
  */
 @ApplicationScoped
 public class ContinuousBatcher {
 
     private static final Logger LOG = Logger.getLogger(ContinuousBatcher.class);
 
-    /** A sequence the loop has admitted: prefilling, running, or preempted and waiting to be recomputed. */
-    private static final class Sequence {
-        final SequenceRequest request;
-        /** Prompt and generated tokens: penalties and the step index of the next draw. */
-        final TokenHistory history;
-        /** Tokens generated so far, the first (maybe sampled by a prefill worker) included. */
-        int[] generated = new int[16];
-        int generatedCount;
-        /** Null while preempted. */
-        KvSequence kv;
-        /** While prefilling: the tokens whose K/V is being computed; their first kv.length() are done. */
-        int[] context;
-        /** Admission order: the highest is the youngest, preempted first. */
-        long admittedAs;
-        /** From submission to the first admission; -1 before it. */
-        long queueMicros = -1;
-        long prefillMicros;
-        /** Prompt tokens the prefix cache held when the prompt was last admitted. */
-        int cachedTokens;
-
-        Sequence(SequenceRequest request) {
-            this.request = request;
-            this.history = TokenHistory.ofPrompt(request.prompt);
-        }
-
-        void generated(int token) {
-            if (generatedCount == generated.length) {
-                generated = Arrays.copyOf(generated, generatedCount * 2);
-            }
-            generated[generatedCount++] = token;
-            history.add(token);
-        }
-
-        int lastToken() {
-            return generated[generatedCount - 1];
-        }
-
-        /** What a (re)admitted sequence computes: the prompt and every token generated so far. */
-        int[] contextToCompute() {
-            int[] all = Arrays.copyOf(request.prompt, request.prompt.length + generatedCount);
-            System.arraycopy(generated, 0, all, request.prompt.length, generatedCount);
-            return all;
-        }
-    }
-
     private final LlamaEngine engine;
-    private final KvBlockPool pool;
+    private final Scheduler scheduler;
+    private final RequestRegistry registry = new RequestRegistry();
     private final Sampler sampler = new Sampler();
     private final FinishRule finishRule;
-    private final int contextLength;
-    private final int maxBatchSize;
     private final int prefillChunkTokens;
-    private final LinkedBlockingDeque<SequenceRequest> waiting = new LinkedBlockingDeque<>();
-    private final Map<String, SequenceRequest> byRequestId = new ConcurrentHashMap<>();
-    /** Touched by the loop thread only: admitted sequences being prefilled, oldest first. */
-    private final ArrayDeque<Sequence> prefilling = new ArrayDeque<>();
-    /** Touched by the loop thread only. */
-    private final List<Sequence> running = new ArrayList<>();
-    /** Touched by the loop thread only: preempted sequences, next to be admitted first. */
-    private final ArrayDeque<Sequence> preempted = new ArrayDeque<>();
-    private long admissions;
-    private final AtomicLong preemptions = new AtomicLong();
-    private volatile int runningCount;
-    private volatile int preemptedCount;
-    /** Prompt tokens of the sequences being prefilled that are still to compute. */
-    private volatile int prefillingTokens;
-    private volatile boolean accepting = true;
     private volatile boolean stopped;
     private final Thread loop;
 
     public ContinuousBatcher(WorkerRuntime runtime, DecodeConfig config) {
         this.engine = runtime.engine();
-        this.pool = runtime.pool();
-        this.contextLength = runtime.model().config().contextLength();
+        int contextLength = runtime.model().config().contextLength();
+        this.scheduler = new Scheduler(runtime.pool(), config.maxBatchSize(), contextLength);
         this.finishRule = new FinishRule(runtime.model().tokenizer(), contextLength);
-        this.maxBatchSize = config.maxBatchSize();
         this.prefillChunkTokens = config.prefillChunkTokens();
         if (prefillChunkTokens <= 0) {
             throw new IllegalArgumentException("tandem.decode.prefill-chunk-tokens must be positive, not " + prefillChunkTokens);
@@ -132,18 +56,9 @@ public class ContinuousBatcher {
         this.loop = Thread.ofPlatform().name("decode-batch-loop").start(this::run);
     }
 
-    /**
-     * Null when the pool can hold the request once it is alone; otherwise the INVALID_ARGUMENT status that refuses
-     * it, since it would wait forever.
-     */
-    public Status checkFits(int promptLength, SamplingParams sampling) {
-        int needed = Math.min(contextLength, promptLength + sampling.maxTokens());
-        if (pool.blocksFor(needed) <= pool.totalBlocks()) {
-            return null;
-        }
-        return Status.INVALID_ARGUMENT.withDescription("the prompt (" + promptLength + " tokens) plus max_tokens ("
-                + sampling.maxTokens() + ") need " + needed + " tokens of KV cache; this worker holds "
-                + pool.totalBlocks() * pool.blockSize() + " (" + pool.totalBlocks() + " blocks of " + pool.blockSize() + ")");
+    /** Empty when the pool can hold the request once it is alone; otherwise why it is refused (it would wait forever). */
+    public Optional<SequenceFailure> checkFits(int promptLength, SamplingParams sampling) {
+        return scheduler.checkFits(promptLength, sampling);
     }
 
     /**
@@ -151,63 +66,50 @@ public class ContinuousBatcher {
      * false when the worker is shutting down and takes no new work.
      */
     public boolean register(SequenceRequest request) {
-        if (!accepting) {
-            return false;
-        }
-        byRequestId.put(request.requestId, request);
-        return true;
+        return registry.add(request);
     }
 
     /** Queues a sequence; its sink hears of every token, then of the end. */
     public void submit(SequenceRequest request) {
-        if (!accepting) {
+        if (!registry.add(request)) {
             release(request);
-            request.sink.fail(Status.UNAVAILABLE.withDescription("decode worker is shutting down").asRuntimeException());
+            request.sink.fail(SequenceFailure.shuttingDown());
             return;
         }
-        byRequestId.put(request.requestId, request);
-        waiting.add(request);
+        scheduler.submit(request);
     }
 
     /** Cancels a request's sequence wherever it is; true when this worker had one. */
     public boolean cancel(String requestId) {
-        SequenceRequest request = byRequestId.get(requestId);
-        if (request == null) {
-            return false;
-        }
-        request.cancel();
-        return true;
+        return registry.cancel(requestId);
+    }
+
+    /** Forgets a registered sequence that will not be submitted, freeing what it holds. */
+    public void release(SequenceRequest request) {
+        scheduler.free(request);
+        registry.remove(request);
     }
 
     public int runningCount() {
-        return runningCount;
+        return scheduler.runningCount();
     }
 
     public int waitingCount() {
-        return waiting.size() + preemptedCount;
+        return scheduler.waitingCount();
     }
 
-    /**
-     * Prompt tokens this worker has still to prefill: those of waiting prompts (not of transferred KV) and the rest
-     * of the prompts being prefilled (Dynamo's {@code active_prefill_tokens}).
-     */
+    /** Prompt tokens this worker has still to prefill (Dynamo's {@code active_prefill_tokens}). */
     public int pendingPrefillTokens() {
-        int waitingTokens = 0;
-        for (SequenceRequest request : waiting) {
-            if (request.prefilled == null) {
-                waitingTokens += request.prompt.length;
-            }
-        }
-        return waitingTokens + prefillingTokens;
+        return scheduler.pendingPrefillTokens();
     }
 
     /** Sequences preempted for lack of KV blocks since the start. */
     public long preemptions() {
-        return preemptions.get();
+        return scheduler.preemptions();
     }
 
     public int maxBatchSize() {
-        return maxBatchSize;
+        return scheduler.maxBatchSize();
     }
 
     private void run() {
@@ -215,105 +117,44 @@ public class ContinuousBatcher {
             try {
                 reapCancelled();
                 admitTransferred();
-                boolean worked = !running.isEmpty();
+                boolean worked = scheduler.hasRunning();
                 if (worked) {
                     step();
                 }
                 worked |= prefillChunk();
-                runningCount = running.size() + prefilling.size();
-                preemptedCount = preempted.size();
-                prefillingTokens = prefilling.stream().mapToInt(p -> p.context.length - p.kv.length()).sum();
+                scheduler.publishGauges();
                 if (!worked) {
-                    // nothing could run: wait for a request, or for blocks another thread frees
-                    SequenceRequest next = waiting.poll(waiting.isEmpty() && preempted.isEmpty() ? 50 : 1,
-                            TimeUnit.MILLISECONDS);
-                    if (next != null) {
-                        waiting.addFirst(next);
-                    }
+                    scheduler.awaitWork(); // nothing could run: wait for a request, or for blocks another thread frees
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException e) {
                 LOG.error("Decode step failed; failing the running sequences", e);
-                Status status = Status.INTERNAL.withDescription("decode failed: " + e.getMessage());
-                failAdmitted(status);
+                SequenceFailure failure = SequenceFailure.engineFailed("decode", e);
+                scheduler.takeAdmitted().forEach(sequence -> fail(sequence, failure));
             }
         }
-        failAll(Status.UNAVAILABLE.withDescription("decode worker stopped"));
+        failAll(SequenceFailure.stopped());
     }
 
-    private boolean hasRoom() {
-        return running.size() + prefilling.size() < maxBatchSize;
+    private void reapCancelled() {
+        for (Sequence sequence : scheduler.takeCancelled()) {
+            LOG.infof("Request %s cancelled after %d tokens; freeing its KV", sequence.request.requestId,
+                    sequence.generatedCount());
+            fail(sequence, SequenceFailure.cancelled());
+        }
     }
 
-    /**
-     * Sequences whose KV arrived prefilled need no blocks to start: they join the batch as soon as there is room,
-     * ahead of prompts waiting for blocks (which their KV might be holding). Cancelled requests leave the queue.
-     */
     private void admitTransferred() {
-        for (Iterator<SequenceRequest> it = waiting.iterator(); it.hasNext();) {
-            SequenceRequest request = it.next();
-            if (!request.cancelled && (request.prefilled == null || !hasRoom())) {
-                continue;
-            }
-            it.remove();
-            if (request.cancelled) {
-                release(request);
-                request.sink.fail(Status.CANCELLED.withDescription("request cancelled").asRuntimeException());
-                continue;
-            }
-            Sequence sequence = new Sequence(request);
-            sequence.kv = request.prefilled;
-            sequence.admittedAs = admissions++;
-            sequence.generated(request.firstToken);
-            request.sink.started((System.nanoTime() - request.submittedAtNanos) / 1000, 0, 0, 0);
-            running.add(sequence);
+        Scheduler.Admitted admitted = scheduler.admitTransferred();
+        for (SequenceRequest request : admitted.cancelled()) {
+            release(request);
+            request.sink.fail(SequenceFailure.cancelled());
         }
-    }
-
-    /**
-     * The next sequence to prefill, in order: one in progress, a preempted one, then waiting requests (first come,
-     * first served); null when there is none, no room, or the pool cannot hold the next one's prompt yet.
-     */
-    private Sequence nextToPrefill() {
-        if (!prefilling.isEmpty()) {
-            return prefilling.peekFirst();
+        for (Sequence sequence : admitted.joined()) {
+            sequence.request.sink.started((System.nanoTime() - sequence.request.submittedAtNanos) / 1000, 0, 0, 0);
         }
-        if (!hasRoom()) {
-            return null;
-        }
-        Sequence sequence = preempted.peekFirst();
-        if (sequence == null) {
-            SequenceRequest request = waiting.peekFirst();
-            if (request == null || request.prefilled != null) {
-                return null; // a transferred one still waits for room
-            }
-            sequence = new Sequence(request);
-        }
-        int[] context = sequence.contextToCompute();
-        KvSequence kv = pool.newSequence();
-        int cached = pool.reuseCachedPrefix(kv, context);
-        if (!pool.reserve(kv, context.length)) {
-            pool.free(kv);
-            return null; // blocks come back as running sequences finish or are preempted
-        }
-        if (sequence == preempted.peekFirst()) {
-            preempted.pollFirst();
-        } else {
-            waiting.pollFirst();
-        }
-        sequence.kv = kv;
-        sequence.context = context;
-        sequence.admittedAs = admissions++;
-        if (sequence.queueMicros < 0) {
-            sequence.queueMicros = (System.nanoTime() - sequence.request.submittedAtNanos) / 1000;
-        }
-        if (sequence.generatedCount == 0) {
-            sequence.cachedTokens = cached;
-        }
-        prefilling.addLast(sequence);
-        return sequence;
     }
 
     /** Prefills up to the chunk budget; false when there was nothing to prefill. */
@@ -321,7 +162,7 @@ public class ContinuousBatcher {
         int budget = prefillChunkTokens;
         boolean worked = false;
         Sequence sequence;
-        while (budget > 0 && (sequence = nextToPrefill()) != null) {
+        while (budget > 0 && (sequence = scheduler.nextToPrefill()) != null) {
             worked = true;
             KvSequence kv = sequence.kv;
             int from = kv.length();
@@ -332,17 +173,15 @@ public class ContinuousBatcher {
                 logits = engine.prefill(kv, Arrays.copyOfRange(sequence.context, from, from + n));
             } catch (RuntimeException e) {
                 LOG.errorf(e, "Prefill of request %s failed", sequence.request.requestId);
-                prefilling.remove(sequence);
-                end(sequence, sink -> sink.fail(Status.INTERNAL.withDescription("prefill failed: " + e.getMessage())
-                        .asRuntimeException()));
+                scheduler.leave(sequence);
+                fail(sequence, SequenceFailure.engineFailed("prefill", e));
                 continue;
             }
             long micros = (System.nanoTime() - startedAt) / 1000;
             sequence.prefillMicros += micros;
             budget -= n;
             if (kv.length() == sequence.context.length) {
-                prefilling.pollFirst();
-                sequence.context = null;
+                scheduler.prefilled(sequence);
                 firstTokenAfterPrefill(sequence, logits, micros);
             }
         }
@@ -352,155 +191,71 @@ public class ContinuousBatcher {
     /** Samples the token after a finished prefill: a new request's first, or a recomputed one's next. */
     private void firstTokenAfterPrefill(Sequence sequence, float[] logits, long micros) {
         SequenceRequest request = sequence.request;
-        if (sequence.generatedCount == 0) {
+        if (sequence.generatedCount() == 0) {
             int cached = sequence.cachedTokens;
             request.sink.started(sequence.queueMicros, sequence.prefillMicros, request.prompt.length - cached, cached);
         }
-        int token = sampler.sample(logits, request.sampling, request.seed, sequence.history);
-        sequence.generated(token);
-        request.sink.token(token, micros, 1);
-        var finished = finishRule.check(token, sequence.generatedCount, sequence.kv.length() + 1, request.sampling);
-        if (finished.isPresent()) {
-            end(sequence, sink -> sink.finish(finished.get()));
-        } else {
-            running.add(sequence);
+        if (!sampleAndEmit(sequence, logits, micros, 1)) {
+            scheduler.run(sequence);
         }
     }
 
+    /** One decoding step of the running batch, once the scheduler has reserved the blocks it writes. */
     private void step() {
-        if (!reserveNextPositions()) {
+        if (!scheduler.reserveNextPositions()) {
             return;
         }
-        int batch = running.size();
-        List<KvSequence> sequences = new ArrayList<>(batch);
-        int[] tokens = new int[batch];
-        for (int i = 0; i < batch; i++) {
-            sequences.add(running.get(i).kv);
-            tokens[i] = running.get(i).lastToken();
+        List<Sequence> batch = scheduler.running();
+        List<KvSequence> sequences = new ArrayList<>(batch.size());
+        int[] tokens = new int[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            sequences.add(batch.get(i).kv);
+            tokens[i] = batch.get(i).lastToken();
         }
         long startedAt = System.nanoTime();
         float[][] logits = engine.decodeStep(sequences, tokens);
         long stepMicros = (System.nanoTime() - startedAt) / 1000;
-        Iterator<Sequence> it = running.iterator();
-        for (int i = 0; it.hasNext(); i++) {
-            Sequence sequence = it.next();
-            SequenceRequest request = sequence.request;
-            int token = sampler.sample(logits[i], request.sampling, request.seed, sequence.history);
-            sequence.generated(token);
-            request.sink.token(token, stepMicros, batch);
-            var finished = finishRule.check(token, sequence.generatedCount, sequence.kv.length() + 1, request.sampling);
-            if (finished.isPresent()) {
-                it.remove();
-                end(sequence, sink -> sink.finish(finished.get()));
-            }
+        for (int i = 0; i < batch.size(); i++) {
+            sampleAndEmit(batch.get(i), logits[i], stepMicros, batch.size());
         }
     }
 
-    /**
-     * Gives every running sequence the block its next position needs, preempting the youngest sequences while the
-     * pool has none; false when no running sequence is left.
-     */
-    private boolean reserveNextPositions() {
-        for (int i = 0; i < running.size();) {
-            KvSequence kv = running.get(i).kv;
-            if (pool.reserve(kv, kv.length() + 1)) {
-                i++;
-                continue;
-            }
-            preempt(youngest());
-            i = 0; // the batch changed: check it again from the start (reserving is idempotent)
+    /** Samples a sequence's next token and streams it; true, the sequence having left, when it was its last. */
+    private boolean sampleAndEmit(Sequence sequence, float[] logits, long stepMicros, int batchSize) {
+        SequenceRequest request = sequence.request;
+        int token = sampler.sample(logits, request.sampling, request.seed, sequence.history);
+        sequence.generated(token);
+        request.sink.token(token, stepMicros, batchSize);
+        var finished = finishRule.check(token, sequence.generatedCount(), sequence.kv.length() + 1, request.sampling);
+        if (finished.isEmpty()) {
+            return false;
         }
-        return !running.isEmpty();
+        scheduler.leave(sequence);
+        registry.remove(request);
+        request.sink.finish(finished.get());
+        return true;
     }
 
-    private Sequence youngest() {
-        Sequence youngest = prefilling.peekLast();
-        for (Sequence sequence : running) {
-            if (youngest == null || sequence.admittedAs > youngest.admittedAs) {
-                youngest = sequence;
-            }
-        }
-        return youngest;
+    /** Ends the stream of a sequence that already left the scheduler. */
+    private void fail(Sequence sequence, SequenceFailure failure) {
+        registry.remove(sequence.request);
+        sequence.request.sink.fail(failure);
     }
 
-    /** vLLM's recompute preemption: free the sequence's KV and queue it first, to recompute what it had. */
-    private void preempt(Sequence sequence) {
-        if (!running.remove(sequence)) {
-            prefilling.remove(sequence);
-        }
-        pool.free(sequence.kv);
-        sequence.kv = null;
-        sequence.context = null;
-        preempted.addFirst(sequence);
-        preemptions.incrementAndGet();
-        LOG.infof("KV cache full: preempted request %s after %d generated tokens; it will be recomputed",
-                sequence.request.requestId, sequence.generatedCount);
-    }
-
-    private void reapCancelled() {
-        reapCancelled(running);
-        reapCancelled(prefilling);
-        reapCancelled(preempted);
-    }
-
-    private void reapCancelled(Collection<Sequence> sequences) {
-        for (Iterator<Sequence> it = sequences.iterator(); it.hasNext();) {
-            Sequence sequence = it.next();
-            if (sequence.request.cancelled) {
-                it.remove();
-                LOG.infof("Request %s cancelled after %d tokens; freeing its KV", sequence.request.requestId,
-                        sequence.generatedCount);
-                end(sequence, sink -> sink.fail(Status.CANCELLED.withDescription("request cancelled").asRuntimeException()));
-            }
-        }
-    }
-
-    private void end(Sequence sequence, Consumer<TokenSink> last) {
-        if (sequence.kv != null) {
-            pool.free(sequence.kv);
-        }
-        byRequestId.remove(sequence.request.requestId);
-        last.accept(sequence.request.sink);
-    }
-
-    /** Forgets a registered sequence that will not be submitted, freeing what it holds. */
-    public void release(SequenceRequest request) {
-        if (request.prefilled != null) {
-            pool.free(request.prefilled);
-        }
-        byRequestId.remove(request.requestId);
-    }
-
-    private void failAdmitted(Status status) {
-        for (Sequence sequence : running) {
-            end(sequence, sink -> sink.fail(status.asRuntimeException()));
-        }
-        running.clear();
-        for (Sequence sequence : prefilling) {
-            end(sequence, sink -> sink.fail(status.asRuntimeException()));
-        }
-        prefilling.clear();
-    }
-
-    private void failAll(Status status) {
-        failAdmitted(status);
-        for (Sequence sequence : preempted) {
-            end(sequence, sink -> sink.fail(status.asRuntimeException()));
-        }
-        preempted.clear();
-        runningCount = 0;
-        preemptedCount = 0;
-        for (SequenceRequest request; (request = waiting.poll()) != null;) {
-            release(request);
-            request.sink.fail(status.asRuntimeException());
+    private void failAll(SequenceFailure failure) {
+        scheduler.takeAll().forEach(sequence -> fail(sequence, failure));
+        scheduler.publishGauges();
+        for (SequenceRequest request : scheduler.takeWaiting()) {
+            registry.remove(request);
+            request.sink.fail(failure);
         }
     }
 
     /** Stops admitting new sequences and lets running and waiting ones finish, for at most {@code timeout}. */
     public void drain(Duration timeout) {
-        accepting = false;
+        registry.close();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while ((runningCount > 0 || waitingCount() > 0) && System.nanoTime() < deadline) {
+        while ((runningCount() > 0 || waitingCount() > 0) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -508,14 +263,14 @@ public class ContinuousBatcher {
                 break;
             }
         }
-        if (runningCount > 0 || waitingCount() > 0) {
-            LOG.warnf("Shutdown: cancelling %d running and %d waiting sequences", runningCount, waitingCount());
+        if (runningCount() > 0 || waitingCount() > 0) {
+            LOG.warnf("Shutdown: cancelling %d running and %d waiting sequences", runningCount(), waitingCount());
         }
     }
 
     @PreDestroy
     void stop() {
-        accepting = false;
+        registry.close();
         stopped = true;
         try {
             loop.join(5000);

@@ -20,6 +20,6 @@ public interface TokenSink {
     /** The last call for a sequence that ended normally. */
     void finish(FinishRule.Reason reason);
 
-    /** The last call for a sequence that could not be run. */
-    void fail(Throwable error);
+    /** The last call for a sequence that could not be run, or was cancelled. */
+    void fail(SequenceFailure failure);
 }

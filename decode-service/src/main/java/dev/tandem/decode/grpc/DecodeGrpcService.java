@@ -12,6 +12,7 @@ import jakarta.annotation.PreDestroy;
 import org.jboss.logging.Logger;
 
 import dev.tandem.decode.batching.ContinuousBatcher;
+import dev.tandem.decode.batching.SequenceFailure;
 import dev.tandem.decode.batching.SequenceRequest;
 import dev.tandem.decode.kv.KvPuller;
 import dev.tandem.worker.grpc.ProtoMapping;
@@ -25,6 +26,7 @@ import dev.tandem.protocol.grpc.DecodeWorker;
 import dev.tandem.protocol.grpc.GenerateRequest;
 import dev.tandem.protocol.grpc.GenerateResponse;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -60,10 +62,11 @@ public class DecodeGrpcService implements DecodeWorker {
             return Multi.createFrom().failure(invalid.asRuntimeException());
         }
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
-        Status tooLarge = batcher.checkFits(prompt.length, sampling);
-        if (tooLarge != null) {
-            call.failed(tooLarge.asRuntimeException());
-            return Multi.createFrom().failure(tooLarge.asRuntimeException());
+        var tooLarge = batcher.checkFits(prompt.length, sampling);
+        if (tooLarge.isPresent()) {
+            StatusRuntimeException refused = FailureStatus.of(tooLarge.get()).asRuntimeException();
+            call.failed(refused);
+            return Multi.createFrom().failure(refused);
         }
         long seed = ProtoMapping.seed(request.getSampling());
         LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
@@ -76,7 +79,7 @@ public class DecodeGrpcService implements DecodeWorker {
             SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), prompt,
                     request.getFirstTokenId(), sampling, seed, sink);
             if (!batcher.register(sequence)) {
-                emitter.fail(Status.UNAVAILABLE.withDescription("decode worker is shutting down").asRuntimeException());
+                emitter.fail(FailureStatus.of(SequenceFailure.shuttingDown()).asRuntimeException());
                 return;
             }
             transfers.execute(RequestLogContext.capture().wrap(() -> {

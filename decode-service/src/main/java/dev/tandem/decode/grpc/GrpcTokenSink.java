@@ -3,6 +3,7 @@ package dev.tandem.decode.grpc;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
+import dev.tandem.decode.batching.SequenceFailure;
 import dev.tandem.decode.batching.TokenSink;
 import dev.tandem.worker.grpc.ProtoMapping;
 import dev.tandem.worker.telemetry.ComponentMetrics;
@@ -80,7 +81,7 @@ final class GrpcTokenSink implements TokenSink {
     }
 
     @Override
-    public void fail(Throwable error) {
-        context.run(() -> emitter.fail(error));
+    public void fail(SequenceFailure failure) {
+        context.run(() -> emitter.fail(FailureStatus.of(failure).asRuntimeException()));
     }
 }

@@ -1,9 +1,8 @@
 package dev.tandem.decode.kv;
 
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import jakarta.annotation.PreDestroy;
@@ -12,6 +11,7 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 
 import dev.tandem.engine.kv.KvBlockPool;
+import dev.tandem.engine.kv.KvReservation;
 import dev.tandem.engine.kv.KvSequence;
 import dev.tandem.protocol.GrpcChannels;
 import dev.tandem.telemetry.RequestIds;
@@ -33,14 +33,15 @@ public class KvPuller {
     }
 
     /** Bounded below the prefill workers' default handle timeout (30 s), after which the KV is gone anyway. */
-    private static final long KV_WAIT_NANOS = 20_000_000_000L;
-    private static final long KV_POLL_NANOS = 2_000_000;
+    private static final Duration KV_WAIT = Duration.ofSeconds(20);
 
     private final KvBlockPool pool;
+    private final KvReservation reservation;
     private final GrpcChannels channels;
 
     public KvPuller(WorkerRuntime runtime, @Any Instance<ClientInterceptor> interceptors) {
         this.pool = runtime.pool();
+        this.reservation = new KvReservation(pool, KV_WAIT);
         this.channels = new GrpcChannels(interceptors.stream().toList());
     }
 
@@ -85,22 +86,18 @@ public class KvPuller {
     }
 
     private void awaitBlocks(KvSequence sequence, int tokens, BooleanSupplier cancelled) {
-        long deadline = System.nanoTime() + KV_WAIT_NANOS;
-        while (!pool.reserve(sequence, tokens)) {
-            if (cancelled.getAsBoolean()) {
-                throw Status.CANCELLED.withDescription("request cancelled while waiting for KV blocks").asRuntimeException();
+        switch (reservation.awaitBlocks(sequence, tokens, cancelled)) {
+            case RESERVED -> {
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw Status.RESOURCE_EXHAUSTED.withDescription("the KV cache had no room for " + tokens
-                        + " transferred tokens within " + KV_WAIT_NANOS / 1_000_000_000 + " s").asRuntimeException();
-            }
-            LockSupport.parkNanos(KV_POLL_NANOS);
+            case CANCELLED -> throw Status.CANCELLED.withDescription("request cancelled while waiting for KV blocks")
+                    .asRuntimeException();
+            case TIMED_OUT -> throw Status.RESOURCE_EXHAUSTED.withDescription("the KV cache had no room for " + tokens
+                    + " transferred tokens within " + reservation.timeout().toSeconds() + " s").asRuntimeException();
         }
     }
 
     private void checkLayout(KvLayout layout) {
-        if (layout.getNumLayers() != pool.numLayers() || layout.getKvDim() != pool.kvDim()
-                || layout.getBlockSize() != pool.blockSize()) {
+        if (!pool.format().sameAs(layout.getNumLayers(), layout.getKvDim(), layout.getBlockSize())) {
             throw Status.FAILED_PRECONDITION.withDescription("KV layout " + layout.getNumLayers() + " layers × "
                     + layout.getKvDim() + " × block " + layout.getBlockSize() + " does not match this worker's "
                     + pool.numLayers() + " × " + pool.kvDim() + " × " + pool.blockSize()

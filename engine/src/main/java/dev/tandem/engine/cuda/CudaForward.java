@@ -7,9 +7,7 @@ import dev.tandem.engine.LoadedModel;
 import dev.tandem.model.ModelConfig;
 import dev.tandem.model.UnsupportedModelException;
 import dev.tandem.engine.kv.KvBlockPool;
-import dev.tandem.engine.kv.KvBlockStore;
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
+import dev.tandem.engine.kv.KvTransferFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,12 +17,12 @@ import java.nio.file.Path;
  * The forward pass on an NVIDIA GPU: weights uploaded once, the paged KV cache in device memory (its
  * block ids allocated by {@link #pool()}), each step one launch sequence of {@code libtandem_cuda.so}'s
  * kernels (a CUDA graph for decode steps), logits or greedy tokens copied back. KV blocks move between
- * workers through a pinned host staging buffer ({@link KvBlockStore}).
+ * workers through a pinned host staging buffer ({@link DeviceKvStore}).
  *
  * <p>Thread-safety: forward passes are serialised by the engine's caller; KV block transfers may run
  * from other threads meanwhile (on other sequences' blocks), on their own stream and staging.
  */
-public final class CudaForward implements ForwardPass, KvBlockStore {
+public final class CudaForward implements ForwardPass {
 
     /**
      * @param library   libtandem_cuda.so, or empty to search (see {@link CudaNative#load})
@@ -53,7 +51,6 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
     private final DeviceWeights weights;
     private final int maxTokens;
     private final long handle;
-    private final MemorySegment staging;
     private final KvBlockPool pool;
     private boolean closed;
 
@@ -65,9 +62,8 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
         this.weights = weights;
         this.maxTokens = maxTokens;
         this.handle = handle;
-        this.staging = MemorySegment.ofAddress(CudaNative.kvStaging(handle))
-                .reinterpret(2L * transferBytes(cfg, blockSize));
-        this.pool = new KvBlockPool(cfg.numLayers(), cfg.kvDim(), blockSize, numBlocks, prefixCaching, this);
+        KvTransferFormat format = KvTransferFormat.of(cfg, blockSize);
+        this.pool = new KvBlockPool(format, numBlocks, prefixCaching, new DeviceKvStore(handle, format));
     }
 
     /**
@@ -102,7 +98,7 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
 
         int tableStride = Math.min(Math.ceilDiv(cfg.contextLength(), blockSize), numBlocks);
         long weightBytes = DeviceWeights.bytes(tensors);
-        long kvBytes = numBlocks * KvBlockPool.bytesPerBlock(cfg, blockSize);
+        long kvBytes = numBlocks * KvTransferFormat.of(cfg, blockSize).bytesPerBlock();
         long activationBytes = activationBytes(cfg, options.maxTokens(), tableStride);
         long free = CudaDevices.memory(device.index())[0];
         if (weightBytes + kvBytes + activationBytes > free) {
@@ -130,10 +126,6 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
         long maxCols = Math.max(cfg.dim(), Math.max(qDim, cfg.hiddenDim()));
         long floats = 2L * cfg.dim() + 2 * qDim + 2L * cfg.kvDim() + 2L * cfg.hiddenDim() + cfg.vocabSize() + maxCols + maxCols / 32;
         return (long) maxTokens * (floats * Float.BYTES + maxCols + (4L + tableStride) * Integer.BYTES);
-    }
-
-    private static long transferBytes(ModelConfig cfg, int tokens) {
-        return (long) cfg.numLayers() * tokens * cfg.kvDim() * Float.BYTES;
     }
 
     private static String gib(long bytes) {
@@ -223,36 +215,6 @@ public final class CudaForward implements ForwardPass, KvBlockStore {
                 tokens[from + want[j]] = greedy[j];
             }
         }
-    }
-
-    @Override
-    public void read(int blockId, int tokens, ByteBuffer keys, ByteBuffer values) {
-        long bytes = transferBytes(cfg, tokens);
-        synchronized (staging) {
-            CudaNative.kvRead(handle, blockId, tokens);
-            copyOut(0, keys, bytes);
-            copyOut(bytes, values, bytes);
-        }
-    }
-
-    @Override
-    public void write(int blockId, int tokens, ByteBuffer keys, ByteBuffer values) {
-        long bytes = transferBytes(cfg, tokens);
-        synchronized (staging) {
-            copyIn(keys, 0, bytes);
-            copyIn(values, bytes, bytes);
-            CudaNative.kvWrite(handle, blockId, tokens);
-        }
-    }
-
-    private void copyOut(long offset, ByteBuffer out, long bytes) {
-        MemorySegment.copy(staging, offset, MemorySegment.ofBuffer(out), 0, bytes);
-        out.position(out.position() + (int) bytes);
-    }
-
-    private void copyIn(ByteBuffer in, long offset, long bytes) {
-        MemorySegment.copy(MemorySegment.ofBuffer(in), 0, staging, offset, bytes);
-        in.position(in.position() + (int) bytes);
     }
 
     /** Frees the device model, its KV cache and weights. */

@@ -3,9 +3,9 @@ package dev.tandem.engine.kv;
 import java.nio.ByteBuffer;
 
 /**
- * Storage of a {@link KvBlockPool}'s K/V data outside the pool's own arrays: device memory, where a
- * device forward pass reads and writes it. The pool keeps allocating the block ids; transfers between
- * workers go through this store (in {@link KvBlockPool#exportBlock}'s format).
+ * Where a {@link KvBlockPool}'s K/V data lives: Java arrays ({@link HostKvStore}) for the CPU forward pass, device
+ * memory for the CUDA one. The pool allocates the block ids; a store only holds their data, and moves a block in and
+ * out in the {@link KvTransferFormat}.
  */
 public interface KvBlockStore {
 

@@ -37,7 +37,7 @@ class KvBlockStoreTest {
     @Test
     void transfersGoThroughTheStore() {
         List<String> calls = new ArrayList<>();
-        KvBlockPool pool = new KvBlockPool(2, 4, 16, 8, true, recording(calls));
+        KvBlockPool pool = new KvBlockPool(new KvTransferFormat(2, 4, 16), 8, true, recording(calls));
         KvSequence seq = pool.newSequence();
         pool.reserve(seq, 20);
         seq.setLength(20);
@@ -58,7 +58,7 @@ class KvBlockStoreTest {
     @Test
     void prefixCachingKeepsItsBookkeepingWithAStore() {
         List<String> calls = new ArrayList<>();
-        KvBlockPool pool = new KvBlockPool(2, 4, 16, 8, true, recording(calls));
+        KvBlockPool pool = new KvBlockPool(new KvTransferFormat(2, 4, 16), 8, true, recording(calls));
         int[] prompt = IntStream.range(0, 40).map(i -> 3 + i).toArray();
         KvSequence first = pool.newSequence();
         pool.reserve(first, prompt.length);

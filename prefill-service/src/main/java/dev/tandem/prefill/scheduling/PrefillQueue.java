@@ -10,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,6 +19,7 @@ import org.jboss.logging.Logger;
 import dev.tandem.engine.KvCapacityException;
 import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.kv.KvBlockPool;
+import dev.tandem.engine.kv.KvReservation;
 import dev.tandem.engine.kv.KvSequence;
 import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.engine.sampling.SamplingParams;
@@ -52,8 +52,6 @@ public class PrefillQueue {
     private record Admitted(Pending request, KvSequence sequence, int cached) {
     }
 
-    private static final long KV_POLL_NANOS = 2_000_000;
-
     private final LlamaEngine engine;
     private final KvBlockPool pool;
     private final Sampler sampler = new Sampler();
@@ -63,15 +61,15 @@ public class PrefillQueue {
     private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger queuedPromptTokens = new AtomicInteger();
-    /** How long a prompt waits for KV blocks: by then every handle held now has been pulled or has expired. */
-    private final long kvWaitNanos;
+    /** Waits for KV blocks as long as a handle lives: by then every handle held now has been pulled or has expired. */
+    private final KvReservation reservation;
     private final Thread loop;
     private volatile boolean stopped;
 
     public PrefillQueue(WorkerRuntime runtime, PrefillConfig config) {
         this.engine = runtime.engine();
         this.pool = runtime.pool();
-        this.kvWaitNanos = config.kvHandleTimeout().toNanos();
+        this.reservation = new KvReservation(pool, config.kvHandleTimeout());
         this.maxBatchTokens = config.maxBatchTokens();
         if (maxBatchTokens <= 0) {
             throw new IllegalArgumentException("tandem.prefill.max-batch-tokens must be positive, not " + maxBatchTokens);
@@ -178,29 +176,20 @@ public class PrefillQueue {
                     new CancellationException("request " + request.requestId() + " was cancelled before its prefill ran"));
             return null;
         }
-        long deadline = System.nanoTime() + kvWaitNanos;
         KvSequence sequence = pool.newSequence();
-        while (true) {
-            int cached = pool.reuseCachedPrefix(sequence, request.prompt());
-            if (pool.reserve(sequence, request.prompt().length)) {
-                return new Admitted(request, sequence, cached);
-            }
-            pool.free(sequence);
-            if (!wait) {
-                return null;
-            }
-            if (request.cancelled().get()) {
-                request.result().completeExceptionally(
-                        new CancellationException("request was cancelled while waiting for KV blocks"));
-                return null;
-            }
-            if (System.nanoTime() - deadline > 0) {
-                request.result().completeExceptionally(new KvCapacityException(
-                        "no KV blocks for " + request.prompt().length + " prompt tokens: " + pool, 0));
-                return null;
-            }
-            LockSupport.parkNanos(KV_POLL_NANOS);
+        if (!wait) {
+            return reservation.tryPrompt(sequence, request.prompt()) ? new Admitted(request, sequence, sequence.length()) : null;
         }
+        switch (reservation.awaitPrompt(sequence, request.prompt(), request.cancelled()::get)) {
+            case RESERVED -> {
+                return new Admitted(request, sequence, sequence.length());
+            }
+            case CANCELLED -> request.result().completeExceptionally(
+                    new CancellationException("request was cancelled while waiting for KV blocks"));
+            case TIMED_OUT -> request.result().completeExceptionally(new KvCapacityException(
+                    "no KV blocks for " + request.prompt().length + " prompt tokens: " + pool, 0));
+        }
+        return null;
     }
 
     /** One engine pass over the batch, then each request's first token. */
