@@ -3,7 +3,6 @@ package dev.tandem.engine;
 import dev.tandem.model.synthetic.ModelShape;
 import dev.tandem.model.synthetic.SyntheticGguf;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,7 +16,6 @@ import dev.tandem.gguf.GgufTensorInfo;
 import dev.tandem.engine.kv.KvBlockPool;
 import dev.tandem.engine.kv.KvSequence;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -157,7 +155,6 @@ class SyntheticGgufTest {
         }
         throw new AssertionError("not found");
     }
-
 
     @Test
     void shapesMatchTheirModels() {

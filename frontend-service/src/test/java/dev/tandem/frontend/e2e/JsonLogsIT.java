@@ -46,7 +46,7 @@ class JsonLogsIT {
         Map<String, String> env = new HashMap<>(Map.of(
                 "TANDEM_MODEL", model,
                 "DYN_LOGGING_JSONL", "true",
-                "DYN_LOG", "info,dev.tandem.frontend.generation=debug,dev.tandem.prefill.grpc=debug,"
+                "DYN_LOG", "info,dev.tandem.frontend.generation=debug,dev.tandem.frontend.workers=debug,dev.tandem.prefill.grpc=debug,"
                         + "dev.tandem.decode.grpc=debug"));
         ServiceProcess prefill = processes.start("jsonl-prefill", "prefill-service", env);
         ServiceProcess decode = processes.start("jsonl-decode", "decode-service", env);

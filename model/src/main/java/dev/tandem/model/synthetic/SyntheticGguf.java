@@ -5,7 +5,6 @@ import dev.tandem.gguf.GgmlType;
 import dev.tandem.gguf.GgufWriter;
 import dev.tandem.tokenizer.ByteVocabulary;
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.stream.IntStream;
 
