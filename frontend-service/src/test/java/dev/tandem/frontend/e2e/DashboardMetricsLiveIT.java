@@ -67,7 +67,7 @@ class DashboardMetricsLiveIT {
     }
 
     @Test
-    void everyDashboardMetricIsExported() throws InterruptedException {
+    void everyDashboardMetricIsExported() {
         Set<String> wanted = ObservabilityStack.dashboardMetricNames();
         assertEquals(new TreeSet<>(ObservabilityStack.TANDEM_METRICS), wanted);
 
