@@ -1,8 +1,8 @@
 package dev.tandem.decode.batching;
 
-import static dev.tandem.decode.WorkerClient.greedy;
-import static dev.tandem.decode.WorkerClient.prompt;
-import static dev.tandem.decode.WorkerClient.request;
+import static dev.tandem.testing.worker.WorkerClient.greedy;
+import static dev.tandem.testing.worker.WorkerClient.prompt;
+import static dev.tandem.testing.worker.WorkerClient.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,11 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.decode.WorkerClient;
-import dev.tandem.decode.WorkerClient.Generation;
-import dev.tandem.decode.WorkerClient.Stream;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.GenerateRequest;
+import dev.tandem.testing.worker.WorkerClient;
+import dev.tandem.testing.worker.WorkerClient.Generation;
+import dev.tandem.testing.worker.WorkerClient.Stream;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Sequences join and leave the running batch between steps, and batching never changes what a sequence generates. */

@@ -1,8 +1,8 @@
 package dev.tandem.decode.batching;
 
-import static dev.tandem.decode.WorkerClient.greedy;
-import static dev.tandem.decode.WorkerClient.prompt;
-import static dev.tandem.decode.WorkerClient.request;
+import static dev.tandem.testing.worker.WorkerClient.greedy;
+import static dev.tandem.testing.worker.WorkerClient.prompt;
+import static dev.tandem.testing.worker.WorkerClient.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,9 +13,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.decode.WorkerClient;
-import dev.tandem.decode.WorkerClient.Generation;
-import dev.tandem.decode.WorkerClient.Stream;
+import dev.tandem.testing.worker.WorkerClient;
+import dev.tandem.testing.worker.WorkerClient.Generation;
+import dev.tandem.testing.worker.WorkerClient.Stream;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;

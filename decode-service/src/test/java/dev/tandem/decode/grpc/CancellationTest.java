@@ -1,8 +1,9 @@
 package dev.tandem.decode.grpc;
 
-import static dev.tandem.decode.WorkerClient.greedy;
-import static dev.tandem.decode.WorkerClient.prompt;
-import static dev.tandem.decode.WorkerClient.request;
+import static dev.tandem.testing.worker.WorkerClient.greedy;
+import static dev.tandem.testing.worker.WorkerClient.prompt;
+import static dev.tandem.testing.worker.WorkerClient.request;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,15 +22,16 @@ import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.decode.WorkerClient;
-import dev.tandem.decode.WorkerClient.Generation;
-import dev.tandem.decode.WorkerClient.Stream;
 import dev.tandem.decode.batching.ContinuousBatcher;
 import dev.tandem.protocol.grpc.FinishReason;
+import dev.tandem.testing.worker.WorkerClient;
+import dev.tandem.testing.worker.WorkerClient.Generation;
+import dev.tandem.testing.worker.WorkerClient.Stream;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;
@@ -143,17 +145,10 @@ class CancellationTest {
     }
 
     private void awaitReaped(String requestId, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!reapedRequests.contains(requestId)) {
-            if (System.nanoTime() > deadline) {
-                fail("the worker did not drop " + requestId + " within " + timeout + "; it dropped " + List.copyOf(reapedRequests));
-            }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail("interrupted");
-            }
+        try {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(10)).until(() -> reapedRequests.contains(requestId));
+        } catch (ConditionTimeoutException e) {
+            fail("the worker did not drop " + requestId + " within " + timeout + "; it dropped " + List.copyOf(reapedRequests));
         }
     }
 }

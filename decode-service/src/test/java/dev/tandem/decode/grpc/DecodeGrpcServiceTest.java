@@ -1,8 +1,8 @@
 package dev.tandem.decode.grpc;
 
-import static dev.tandem.decode.WorkerClient.greedy;
-import static dev.tandem.decode.WorkerClient.prompt;
-import static dev.tandem.decode.WorkerClient.request;
+import static dev.tandem.testing.worker.WorkerClient.greedy;
+import static dev.tandem.testing.worker.WorkerClient.prompt;
+import static dev.tandem.testing.worker.WorkerClient.request;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -16,8 +16,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.decode.WorkerClient;
-import dev.tandem.decode.WorkerClient.Generation;
 import dev.tandem.model.synthetic.SyntheticModel;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.GenerateRequest;
@@ -26,6 +24,8 @@ import dev.tandem.protocol.grpc.KvHandle;
 import dev.tandem.protocol.grpc.SamplingParams;
 import dev.tandem.protocol.grpc.WorkerInfo;
 import dev.tandem.protocol.grpc.WorkerRole;
+import dev.tandem.testing.worker.WorkerClient;
+import dev.tandem.testing.worker.WorkerClient.Generation;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;

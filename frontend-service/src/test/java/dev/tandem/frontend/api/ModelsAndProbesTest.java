@@ -1,6 +1,7 @@
 package dev.tandem.frontend.api;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,11 +35,10 @@ class ModelsAndProbesTest {
     }
 
     @Test
-    void healthIsUnhealthyWithoutAReachableDecodeWorker() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (given().when().get("/health").statusCode() != 503 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+    void healthIsUnhealthyWithoutAReachableDecodeWorker() {
+        // until the frontend has found its one decode worker unreachable
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+                .until(() -> given().when().get("/health").statusCode() == 503);
         given().when().get("/health").then().statusCode(503)
                 .body("status", equalTo("unhealthy"))
                 .body("message", equalTo("No endpoints available"));

@@ -67,7 +67,7 @@ class DashboardMetricsLiveIT {
     }
 
     @Test
-    void everyDashboardMetricIsExported() throws InterruptedException {
+    void everyDashboardMetricIsExported() {
         Set<String> wanted = ObservabilityStack.dashboardMetricNames();
         assertEquals(new TreeSet<>(ObservabilityStack.TANDEM_METRICS), wanted);
 
@@ -83,12 +83,10 @@ class DashboardMetricsLiveIT {
         frontend.streamThenDisconnect("/v1/completions", "{\"model\":\"" + MODEL
                 + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":480,\"ignore_eos\":true,\"stream\":true}", 3);
 
-        // metrics of finished work may be recorded just after the response: give them a moment
+        // metrics of finished work may be recorded just after the response: scrape until all are there
         Map<String, Set<String>> scraped = new LinkedHashMap<>();
         Set<String> missing = new TreeSet<>(wanted);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        do {
-            Thread.sleep(250);
+        Waits.within(Duration.ofSeconds(10), Duration.ofMillis(250), () -> {
             scraped.clear();
             for (ServiceProcess process : processes) {
                 scraped.put(process.name, seriesNames(scrape(process)));
@@ -96,7 +94,8 @@ class DashboardMetricsLiveIT {
             missing.clear();
             missing.addAll(wanted);
             scraped.values().forEach(missing::removeAll);
-        } while (!missing.isEmpty() && System.nanoTime() < deadline);
+            return missing.isEmpty();
+        });
 
         StringBuilder where = new StringBuilder();
         scraped.forEach((name, names) -> where.append("\n  ").append(name).append(": ")

@@ -59,16 +59,12 @@ class JsonLogsIT {
         OpenAiClient client = new OpenAiClient(frontend);
         String body = "{\"model\":\"stories260K\",\"prompt\":\"Once upon a time\",\"max_tokens\":4,\"temperature\":0}";
         // until the frontend has seen both workers reachable, then the request whose lines are checked
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (client.post("/v1/completions", body, "warm-up").status() != 200 && System.nanoTime() < deadline) {
-            sleep(300);
-        }
+        Waits.within(Duration.ofSeconds(30), Duration.ofMillis(300),
+                () -> client.post("/v1/completions", body, "warm-up").status() == 200);
         assertEquals(200, client.post("/v1/completions", body, REQUEST_ID).status());
+        // each process writes the request's lines as it goes: until all three have
         for (ServiceProcess process : processes) {
-            deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (requestLines(process).isEmpty() && System.nanoTime() < deadline) {
-                sleep(100);
-            }
+            Waits.within(Duration.ofSeconds(10), Duration.ofMillis(100), () -> !requestLines(process).isEmpty());
         }
     }
 
@@ -165,13 +161,5 @@ class JsonLogsIT {
         assertTrue(byProcess.get("jsonl-frontend").stream()
                 .anyMatch(line -> line.path("message").asText().equals("decode worker selected")),
                 byProcess.get("jsonl-frontend").toString());
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

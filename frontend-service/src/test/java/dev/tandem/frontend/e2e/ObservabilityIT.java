@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -315,21 +316,15 @@ class ObservabilityIT {
     }
 
     private static <T> T await(Supplier<Optional<T>> probe, String what) {
-        long deadline = System.nanoTime() + EXPORTED.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<T> found = probe.get();
-            if (found.isPresent()) {
-                return found.get();
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        AtomicReference<T> found = new AtomicReference<>();
+        if (!Waits.within(EXPORTED, Duration.ofMillis(200), () -> probe.get().map(value -> {
+            found.set(value);
+            return true;
+        }).orElse(false))) {
+            throw new AssertionError("Timed out waiting for " + what + "; spans received: " + otlp.spans().stream()
+                    .map(s -> s.service() + "/" + s.name() + "/" + s.attribute("x_request_id")).toList());
         }
-        throw new AssertionError("Timed out waiting for " + what + "; spans received: " + otlp.spans().stream()
-                .map(s -> s.service() + "/" + s.name() + "/" + s.attribute("x_request_id")).toList());
+        return found.get();
     }
 
     private static ExportedSpan only(List<ExportedSpan> spans, java.util.function.Predicate<ExportedSpan> which, String tree) {

@@ -13,12 +13,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /** One Tandem service as a separate JVM, the way the launcher runs it: its packaged jar, its own port. */
 final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** Every port {@link #freePort()} has handed out in this JVM. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     final String name;
     /** HTTP: the frontend's API, a worker's system port (health, metrics). */
@@ -77,11 +81,21 @@ final class ServiceProcess implements AutoCloseable {
         return dir != null ? Path.of(dir) : Path.of("").toAbsolutePath().getParent();
     }
 
+    /**
+     * A port nothing listens on: the system picks it (bind port 0, take the number), and none is handed out twice
+     * in one test run, so processes started together (a service's HTTP and gRPC ports, several services) never
+     * collide even when the system offers a port again after its probe socket closed.
+     */
     static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                int port = socket.getLocalPort();
+                if (HANDED_OUT.add(port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -94,28 +108,24 @@ final class ServiceProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
-    /** Waits until {@code /health} answers 200. */
+    /** Waits until {@code /health} answers 200; fails at once if the process exits. */
     ServiceProcess awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + ": see " + log);
-            }
-            try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/health"))).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return this;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            sleep(200);
+        if (!Waits.within(timeout, Duration.ofMillis(200), this::healthy)) {
+            throw new IllegalStateException(name + " did not become healthy in " + timeout + ": see " + log);
         }
-        throw new IllegalStateException(name + " did not become healthy in " + timeout + ": see " + log);
+        return this;
+    }
+
+    private boolean healthy() throws InterruptedException {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + ": see " + log);
+        }
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url("/health"))).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false; // not listening yet
+        }
     }
 
     /** The service's output so far (stdout and stderr together), line by line. */
@@ -154,11 +164,4 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.frontend.routing;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.SocketException;
@@ -9,6 +10,7 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -57,21 +59,22 @@ class DnsDiscoveryTest {
     @Inject
     WorkerDirectory directory;
 
-    private List<String> decodeWorkersWithin(Duration timeout, List<String> expected) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<String> seen;
-        do {
-            seen = directory.all(WorkerRole.DECODE).stream().map(WorkerEndpoint::address).toList();
-            if (seen.equals(expected)) {
-                return seen;
-            }
-            Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
-        return seen;
+    private List<String> decodeWorkers() {
+        return directory.all(WorkerRole.DECODE).stream().map(WorkerEndpoint::address).toList();
+    }
+
+    /** The decode workers once they are {@code expected}, or as they are when {@code timeout} has passed. */
+    private List<String> decodeWorkersWithin(Duration timeout, List<String> expected) {
+        try {
+            return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(this::decodeWorkers, expected::equals);
+        } catch (ConditionTimeoutException e) {
+            return decodeWorkers();
+        }
     }
 
     @Test
-    void workersFollowTheServicesDnsRecords() throws InterruptedException {
+    void workersFollowTheServicesDnsRecords() {
         assertEquals(List.of("127.0.0.1:19781"), decodeWorkersWithin(Duration.ofSeconds(10), List.of("127.0.0.1:19781")));
 
         server.answer(NAME, List.of("127.0.0.1", "127.0.0.2"));

@@ -1,9 +1,9 @@
 package dev.tandem.prefill.grpc;
 
-import static dev.tandem.prefill.WorkerClient.greedy;
+import static dev.tandem.testing.worker.WorkerClient.greedy;
 import static io.restassured.RestAssured.given;
-import static dev.tandem.prefill.WorkerClient.ids;
-import static dev.tandem.prefill.WorkerClient.prompt;
+import static dev.tandem.testing.worker.WorkerClient.ids;
+import static dev.tandem.testing.worker.WorkerClient.prompt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import com.google.protobuf.ByteString;
 
 import dev.tandem.model.synthetic.SyntheticModel;
-import dev.tandem.prefill.WorkerClient;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.KvChunk;
@@ -34,6 +33,7 @@ import dev.tandem.protocol.grpc.PullKvRequest;
 import dev.tandem.protocol.grpc.SamplingParams;
 import dev.tandem.protocol.grpc.WorkerInfo;
 import dev.tandem.protocol.grpc.WorkerRole;
+import dev.tandem.testing.worker.WorkerClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;

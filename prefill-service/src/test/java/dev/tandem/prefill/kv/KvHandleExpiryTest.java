@@ -1,8 +1,8 @@
 package dev.tandem.prefill.kv;
 
-import static dev.tandem.prefill.WorkerClient.greedy;
-import static dev.tandem.prefill.WorkerClient.ids;
-import static dev.tandem.prefill.WorkerClient.prompt;
+import static dev.tandem.testing.worker.WorkerClient.greedy;
+import static dev.tandem.testing.worker.WorkerClient.ids;
+import static dev.tandem.testing.worker.WorkerClient.prompt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,10 +12,10 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.prefill.WorkerClient;
 import dev.tandem.protocol.grpc.KvHandle;
 import dev.tandem.protocol.grpc.PrefillRequest;
 import dev.tandem.protocol.grpc.PullKvRequest;
+import dev.tandem.testing.worker.WorkerClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;

@@ -1,4 +1,4 @@
-package dev.tandem.decode;
+package dev.tandem.testing.worker;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -10,8 +10,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.DecodeWorkerGrpc;
@@ -19,22 +24,25 @@ import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.GenerateRequest;
 import dev.tandem.protocol.grpc.GenerateResponse;
 import dev.tandem.protocol.grpc.InfoRequest;
+import dev.tandem.protocol.grpc.PrefillWorkerGrpc;
 import dev.tandem.protocol.grpc.SamplingParams;
 import dev.tandem.protocol.grpc.TokenTiming;
 import dev.tandem.protocol.grpc.WorkerGrpc;
 import dev.tandem.protocol.grpc.WorkerInfo;
-import org.eclipse.microprofile.config.ConfigProvider;
-
+import dev.tandem.protocol.grpc.WorkerRole;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 
 /**
- * A plain gRPC client of the decode worker under test, on the port Quarkus picked for HTTP (gRPC shares it), the
- * way the frontend reaches it.
+ * A plain gRPC client of the worker under test (prefill or decode), on its own gRPC server's port, the way a
+ * frontend or a decode worker reaches it rather than through Quarkus' own client injection.
  */
 public final class WorkerClient implements AutoCloseable {
+
+    /** How often the waits below look again. */
+    private static final Duration POLL = Duration.ofMillis(10);
 
     /** What a Generate stream delivered: its tokens, their timings, and how it ended. */
     public record Generation(List<Integer> tokens, List<TokenTiming> timings, List<GenerateResponse> messages,
@@ -91,17 +99,20 @@ public final class WorkerClient implements AutoCloseable {
             return messages.stream().mapToInt(GenerateResponse::getTokenIdsCount).sum();
         }
 
-        /** Waits, polling, until the stream has produced {@code tokens} tokens. */
+        /** Waits until the stream has produced {@code tokens} tokens; fails at once if it ends before. */
         public void awaitTokens(int tokens, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (tokenCount() < tokens) {
-                if (done.isDone()) {
-                    fail("the stream ended after " + tokenCount() + " tokens, before " + tokens + ": " + done);
-                }
-                if (System.nanoTime() > deadline) {
-                    fail("the stream produced " + tokenCount() + " of " + tokens + " tokens within " + timeout);
-                }
-                pause();
+            try {
+                Awaitility.await().atMost(timeout).pollInterval(POLL).until(() -> {
+                    if (tokenCount() >= tokens) {
+                        return true;
+                    }
+                    if (done.isDone()) {
+                        fail("the stream ended after " + tokenCount() + " tokens, before " + tokens + ": " + done);
+                    }
+                    return false;
+                });
+            } catch (ConditionTimeoutException e) {
+                fail("the stream produced " + tokenCount() + " of " + tokens + " tokens within " + timeout);
             }
         }
 
@@ -122,17 +133,32 @@ public final class WorkerClient implements AutoCloseable {
         this.channel = channel;
     }
 
-    /** The worker's gRPC server port under test (its own server, beside the HTTP system port). */
+    /**
+     * The worker's gRPC server port under test (its own server, beside the HTTP system port). The tests ask for a
+     * free one ({@code quarkus.grpc.server.test-port=0}); once the server listens, Quarkus puts the port it got
+     * into this property.
+     */
     public static int grpcPort() {
         return ConfigProvider.getConfig().getValue("quarkus.grpc.server.test-port", Integer.class);
     }
 
     public static WorkerClient connect() {
-        return new WorkerClient(ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort()).usePlaintext().build());
+        return new WorkerClient(ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build());
     }
 
     public WorkerGrpc.WorkerBlockingStub worker() {
         return WorkerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    public PrefillWorkerGrpc.PrefillWorkerBlockingStub prefill() {
+        return PrefillWorkerGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+    }
+
+    public PrefillWorkerGrpc.PrefillWorkerFutureStub prefillAsync() {
+        return PrefillWorkerGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
     public WorkerInfo info() {
@@ -143,7 +169,7 @@ public final class WorkerClient implements AutoCloseable {
         return worker().cancel(CancelRequest.newBuilder().setRequestId(requestId).build()).getFound();
     }
 
-    /** Starts a Generate stream without waiting for it. */
+    /** Starts a Generate stream on a decode worker without waiting for it. */
     public Stream start(GenerateRequest request) {
         Stream stream = new Stream();
         DecodeWorkerGrpc.newStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).generate(request, stream);
@@ -161,39 +187,40 @@ public final class WorkerClient implements AutoCloseable {
 
     /** Polls Info until {@code condition} holds; fails with the last Info seen after {@code timeout}. */
     public WorkerInfo awaitInfo(String what, Duration timeout, Predicate<WorkerInfo> condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            WorkerInfo info = info();
-            if (condition.test(info)) {
-                return info;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("within " + timeout + ": " + what + "; last Info: " + info);
-            }
-            pause();
+        AtomicReference<WorkerInfo> last = new AtomicReference<>();
+        try {
+            return Awaitility.await().atMost(timeout).pollInterval(POLL).pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        last.set(info());
+                        return last.get();
+                    }, condition::test);
+        } catch (ConditionTimeoutException e) {
+            return fail("within " + timeout + ": " + what + "; last Info: " + last.get());
         }
     }
 
-    /** No sequence runs, waits or holds KV: what every test must leave behind. */
+    /**
+     * What every test must leave behind. A decode worker: no sequence runs, waits or holds KV. A prefill worker:
+     * it holds no KV and no handle.
+     */
     public WorkerInfo awaitIdle() {
+        if (info().getRole() == WorkerRole.WORKER_ROLE_PREFILL) {
+            return awaitInfo("no KV blocks used and no KV handle pending", Duration.ofSeconds(3),
+                    info -> info.getKvUsedBlocks() == 0 && info.getPendingKvHandles() == 0);
+        }
         WorkerInfo info = awaitInfo("no KV blocks used, nothing running or queued", Duration.ofSeconds(3),
                 i -> i.getKvUsedBlocks() == 0 && i.getInflightRequests() == 0 && i.getQueuedRequests() == 0);
         assertTrue(info.getKvTotalBlocks() > 0);
         return info;
     }
 
-    private static void pause() {
-        try {
-            Thread.sleep(10);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
     /** {@code length} token ids of the synthetic byte-level vocabulary (its byte tokens are 3..258). */
     public static int[] prompt(int length, int salt) {
         return IntStream.range(0, length).map(i -> 3 + (i * 7 + salt * 13) % 256).toArray();
+    }
+
+    public static Iterable<Integer> ids(int[] tokens) {
+        return IntStream.of(tokens).boxed().toList();
     }
 
     public static GenerateRequest request(String requestId, int[] prompt, SamplingParams sampling) {
