@@ -19,7 +19,8 @@ final class NativeMatmul implements AutoCloseable {
 
     private final NativeKernels lib;
     private final Parallel parallel;
-    private final Arena arena = Arena.ofShared();
+    // Automatic (not shared): the buffers are read by the worker threads, and native images support automatic arenas.
+    private final Arena arena = Arena.ofAuto();
     private MemorySegment x = MemorySegment.NULL;
     private MemorySegment q80 = MemorySegment.NULL;
     private MemorySegment q8k = MemorySegment.NULL;
@@ -127,8 +128,9 @@ final class NativeMatmul implements AutoCloseable {
         }
     }
 
+    /** Drops the buffers (the garbage collector frees them). */
     @Override
     public void close() {
-        arena.close();
+        x = q80 = q8k = out = MemorySegment.NULL;
     }
 }
