@@ -36,9 +36,18 @@ public final class LlamaEngine implements AutoCloseable {
      *                  to reproduce llama.cpp's default F16 KV cache numerically
      */
     public LlamaEngine(LoadedModel model, KvBlockPool pool, int threads, KvPrecision precision) {
+        this(model, pool, threads, precision, CpuKernels.fromSystemProperty());
+    }
+
+    /**
+     * @param kernels the CPU kernels: {@link CpuKernels#NATIVE} (the C library; fails when it does not load),
+     *                {@link CpuKernels#JAVA}, or {@link CpuKernels#AUTO} (native when it loads)
+     */
+    public LlamaEngine(LoadedModel model, KvBlockPool pool, int threads, KvPrecision precision, CpuKernels kernels) {
         check(model, pool);
+        CpuKernels resolved = kernels.resolve();
         Parallel parallel = new Parallel(Math.max(1, threads));
-        this(model, pool, parallel, new LlamaForward(model.config(), model.weights(), pool, parallel, precision));
+        this(model, pool, parallel, new LlamaForward(model.config(), model.weights(), pool, parallel, precision, resolved));
     }
 
     /** An engine whose forward pass runs elsewhere (a device), over the pass's KV cache {@code pool}; it closes the pass. */
@@ -73,6 +82,14 @@ public final class LlamaEngine implements AutoCloseable {
 
     public KvBlockPool pool() {
         return pool;
+    }
+
+    /**
+     * The CPU kernels in use: {@code native-avx2}, {@code native-avx512}, {@code native-generic}, {@code java-vector},
+     * {@code java-scalar}; {@code none} with a device forward pass.
+     */
+    public String cpuKernels() {
+        return forward instanceof LlamaForward f ? f.kernels() : "none";
     }
 
     /** CPU kernel threads (0 with a device forward pass). */

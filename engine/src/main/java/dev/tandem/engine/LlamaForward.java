@@ -28,8 +28,17 @@ final class LlamaForward implements ForwardPass {
     private final float attentionScale;
     /** Round K/V (and Q and attention weights where multiplied with them) to half precision. */
     private final boolean halfKv;
+    /** The native kernels' products, or null for the Java kernels. */
+    private final NativeMatmul nativeMatmul;
+    private final String kernels;
 
     LlamaForward(ModelConfig cfg, LlamaWeights w, KvBlockPool pool, Parallel parallel, KvPrecision precision) {
+        this(cfg, w, pool, parallel, precision, CpuKernels.JAVA);
+    }
+
+    /** @param kernels {@link CpuKernels#NATIVE} or {@link CpuKernels#JAVA} (resolved) */
+    LlamaForward(ModelConfig cfg, LlamaWeights w, KvBlockPool pool, Parallel parallel, KvPrecision precision,
+                 CpuKernels kernels) {
         this.cfg = cfg;
         this.w = w;
         this.pool = pool;
@@ -37,6 +46,15 @@ final class LlamaForward implements ForwardPass {
         this.rope = new Rope(w.ropeStyle(), cfg.headDim(), cfg.ropeTheta(), w.ropeFreqScale(), w.ropeFreqFactors());
         this.attentionScale = (float) (1.0 / Math.sqrt(cfg.headDim()));
         this.halfKv = precision == KvPrecision.F16_ROUNDED;
+        this.nativeMatmul = kernels == CpuKernels.NATIVE
+                ? new NativeMatmul(NativeKernels.get().orElseThrow(() -> new IllegalStateException(NativeKernels.failure())), parallel)
+                : null;
+        this.kernels = CpuKernels.label(kernels == CpuKernels.NATIVE ? CpuKernels.NATIVE : CpuKernels.JAVA);
+    }
+
+    /** The kernels' label (see {@link CpuKernels#label}). */
+    String kernels() {
+        return kernels;
     }
 
     @Override
@@ -46,12 +64,15 @@ final class LlamaForward implements ForwardPass {
 
     @Override
     public String describe() {
-        return "cpu, " + parallel.threads() + " threads";
+        return "cpu, " + parallel.threads() + " threads, " + kernels + " kernels";
     }
 
     /** The worker threads belong to the engine, which closes them. */
     @Override
     public void close() {
+        if (nativeMatmul != null) {
+            nativeMatmul.close();
+        }
     }
 
     @Override
@@ -139,6 +160,10 @@ final class LlamaForward implements ForwardPass {
      * quantized are quantized once, before the threads start.
      */
     private void matmul(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs, boolean prompt) {
+        if (nativeMatmul != null && NativeMatmul.accepts(ws)) {
+            nativeMatmul.multiply(batch, in, ws, outs);
+            return;
+        }
         Activations act = new Activations(in, batch, prompt);
         int totalRows = 0;
         long work = 0;

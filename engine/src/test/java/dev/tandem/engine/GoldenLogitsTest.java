@@ -19,9 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class GoldenLogitsTest {
 
-    /** The engine under test: the CPU engine here; the GPU test overrides this and reruns the same checks. */
+    /**
+     * The engine under test: the CPU engine with the Java kernels here; {@link NativeGoldenLogitsTest} reruns the
+     * same checks on the native kernels, {@link CudaGoldenLogitsTest} on the GPU.
+     */
     LlamaEngine engine(LoadedModel model, KvPrecision precision) {
-        return new LlamaEngine(model, KvBlockPool.forBudget(model.config(), 64L << 20, 16), 2, precision);
+        return new LlamaEngine(model, KvBlockPool.forBudget(model.config(), 64L << 20, 16), 2, precision, CpuKernels.JAVA);
     }
 
     @ParameterizedTest(name = "{0} {3}")

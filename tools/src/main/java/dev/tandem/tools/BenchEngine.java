@@ -1,5 +1,6 @@
 package dev.tandem.tools;
 
+import dev.tandem.engine.CpuKernels;
 import dev.tandem.engine.KvPrecision;
 import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.LoadedModel;
@@ -21,11 +22,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
- * {@code BenchEngine MODEL.gguf [--backend cpu|cuda|auto] [--threads N] [--runs R] [--prompt 128] [--decode 64]
- * [--batch 8[,64…]] [--warmup 3] [--no-bandwidth]}: the engine's throughput in-process (no HTTP, no gRPC), run by
- * {@code scripts/bench-engine.sh}.
+ * {@code BenchEngine MODEL.gguf [--backend cpu|cuda|auto] [--cpu-kernels auto|java|native[,…]] [--threads N] [--runs R]
+ * [--prompt 128] [--decode 64] [--batch 8[,64…]] [--warmup 3] [--no-bandwidth]}: the engine's throughput in-process
+ * (no HTTP, no gRPC), run by {@code scripts/bench-engine.sh}. With several CPU kernel sets
+ * ({@code --cpu-kernels java,native}) each is measured in turn in the same process, alternating run by run, and a
+ * comparison table ends the output.
  *
  * <p>One run: prefill a {@code prompt}-token prompt (prefill tokens/s), decode {@code decode}
  * tokens greedily at batch 1 (decode tokens/s), then, for each batch size, decode {@code decode}
@@ -50,6 +54,7 @@ public final class BenchEngine {
         int decodeLen = 64;
         int[] batches = {8};
         EngineBackend backend = EngineBackend.CPU;
+        List<CpuKernels> kernelSets = List.of(CpuKernels.fromSystemProperty());
         boolean bandwidth = true;
         double warmupSeconds = 3;
         try {
@@ -67,6 +72,12 @@ public final class BenchEngine {
                         backend = EngineBackend.parse(args[i]);
                     }
                     case "--no-bandwidth" -> bandwidth = false;
+                    case "--cpu-kernels" -> {
+                        if (++i >= args.length) {
+                            throw new IllegalArgumentException("--cpu-kernels needs a value (auto, java, native, or several comma-separated)");
+                        }
+                        kernelSets = Arrays.stream(args[i].split(",")).map(CpuKernels::parse).toList();
+                    }
                     case "--warmup" -> {
                         if (++i >= args.length) {
                             throw new IllegalArgumentException("--warmup needs a value (seconds)");
@@ -89,7 +100,7 @@ public final class BenchEngine {
             }
         } catch (IllegalArgumentException e) {
             System.err.println("bench-engine: " + e.getMessage());
-            System.err.println("usage: bench-engine.sh MODEL.gguf [--backend cpu|cuda|auto] [--threads N] [--runs R] [--prompt N] [--decode N] [--batch N[,N…]] [--warmup SECONDS] [--no-bandwidth]");
+            System.err.println("usage: bench-engine.sh MODEL.gguf [--backend cpu|cuda|auto] [--cpu-kernels auto|java|native[,…]] [--threads N] [--runs R] [--prompt N] [--decode N] [--batch N[,N…]] [--warmup SECONDS] [--no-bandwidth]");
             System.exit(2);
             return;
         }
@@ -109,64 +120,98 @@ public final class BenchEngine {
                     model.getFileName(), cfg.architecture(), cfg.dim(), cfg.numLayers(), cfg.numHeads(), cfg.numKvHeads(),
                     cfg.hiddenDim(), cfg.vocabSize(), m.weights().layers().getFirst().wq().type());
             int[] prompt = prompt(cfg, promptLen);
-            double[] prefill = new double[runs];
-            double[] decode = new double[runs];
-            double[][] batched = new double[batches.length][runs];
-            try (LlamaEngine engine = EngineFactory.open(m, new EngineFactory.Options(backend, threads, kvBytes,
-                    KvBlockPool.DEFAULT_BLOCK_SIZE, KvPrecision.F32, cuda))) {
-                boolean gpu = engine.forwardPass() instanceof CudaForward;
-                System.out.printf(Locale.ROOT, "engine on %s; %d-token prompt, %d decoded tokens, batches %s, medians of %d runs after warm-up%n",
-                        engine.backend(), promptLen, decodeLen, Arrays.toString(batches), runs);
-                // Warm-up (JIT compilation, graph capture): at least one run and --warmup seconds.
-                long warmStart = System.nanoTime();
-                int warm = 0;
-                while (warm == 0 || System.nanoTime() - warmStart < warmupSeconds * 1e9) {
-                    double[] result = run(engine, prompt, decodeLen, batches);
-                    warm++;
-                    System.out.printf(Locale.ROOT, "warm-up %d: %s%n", warm, describe(result, batches));
+            int sets = kernelSets.size();
+            LlamaEngine[] engines = new LlamaEngine[sets];
+            double[][] prefill = new double[sets][runs];
+            double[][] decode = new double[sets][runs];
+            double[][][] batched = new double[sets][batches.length][runs];
+            try {
+                for (int k = 0; k < sets; k++) {
+                    engines[k] = EngineFactory.open(m, new EngineFactory.Options(backend, threads, kvBytes, OptionalInt.empty(),
+                            KvBlockPool.DEFAULT_BLOCK_SIZE, true, KvPrecision.F32, cuda, kernelSets.get(k)));
                 }
-                for (int r = 0; r < runs; r++) {
-                    double[] result = run(engine, prompt, decodeLen, batches);
-                    prefill[r] = result[0];
-                    decode[r] = result[1];
-                    for (int b = 0; b < batches.length; b++) {
-                        batched[b][r] = result[2 + b];
+                boolean gpu = engines[0].forwardPass() instanceof CudaForward;
+                for (int k = 0; k < sets; k++) {
+                    System.out.printf(Locale.ROOT, "engine on %s; %d-token prompt, %d decoded tokens, batches %s, medians of %d runs after warm-up%n",
+                            engines[k].backend(), promptLen, decodeLen, Arrays.toString(batches), runs);
+                    // Warm-up (JIT compilation, graph capture): at least one run and --warmup seconds.
+                    long warmStart = System.nanoTime();
+                    int warm = 0;
+                    while (warm == 0 || System.nanoTime() - warmStart < warmupSeconds * 1e9) {
+                        double[] result = run(engines[k], prompt, decodeLen, batches);
+                        warm++;
+                        System.out.printf(Locale.ROOT, "warm-up %d [%s]: %s%n", warm, engines[k].cpuKernels(), describe(result, batches));
                     }
-                    System.out.printf(Locale.ROOT, "run %d: %s%n", r + 1, describe(result, batches));
                 }
-                double p = median(prefill);
-                double d = median(decode);
-                double[] medians = new double[2 + batches.length];
-                medians[0] = p;
-                medians[1] = d;
-                for (int b = 0; b < batches.length; b++) {
-                    medians[2 + b] = median(batched[b]);
+                // Kernel sets alternate run by run, so drifting load on a shared machine affects them alike.
+                for (int r = 0; r < runs; r++) {
+                    for (int k = 0; k < sets; k++) {
+                        double[] result = run(engines[k], prompt, decodeLen, batches);
+                        prefill[k][r] = result[0];
+                        decode[k][r] = result[1];
+                        for (int b = 0; b < batches.length; b++) {
+                            batched[k][b][r] = result[2 + b];
+                        }
+                        System.out.printf(Locale.ROOT, "run %d [%s]: %s%n", r + 1, engines[k].cpuKernels(), describe(result, batches));
+                    }
                 }
-                System.out.printf(Locale.ROOT, "%s (medians of %d)%n", describe(medians, batches), runs);
-                System.out.printf(Locale.ROOT, "weights read per decoded token: %.3f GB; at %.2f tok/s that is %.1f GB/s%n",
-                        weightBytes / 1e9, d, weightBytes * d / 1e9);
-                double fraction = Double.NaN;
+                double bw = Double.NaN;
                 if (bandwidth) {
-                    double bw;
                     if (gpu) {
-                        bw = ((CudaForward) engine.forwardPass()).copyBandwidth();
+                        bw = ((CudaForward) engines[0].forwardPass()).copyBandwidth();
                         System.out.printf(Locale.ROOT, "device bandwidth (1 GiB device-to-device copy, read + write, best of 10): %.1f GB/s%n", bw / 1e9);
                     } else {
                         bw = MemoryBandwidth.measure(1L << 30, threads, 5);
                         System.out.printf(Locale.ROOT, "memory read bandwidth (%d threads, best of 5): %.1f GB/s%n", threads, bw / 1e9);
                     }
-                    fraction = weightBytes * d / bw;
-                    System.out.printf(Locale.ROOT, "batch-1 decoding reads weights at %.1f%% of that bandwidth; weight-bandwidth ceiling %.1f tok/s%n",
-                            100 * fraction, bw / weightBytes);
                 }
-                StringBuilder json = new StringBuilder(String.format(Locale.ROOT, "{\"backend\":\"%s\",\"prefill_tps\":%.2f,\"decode_tps\":%.2f",
-                        gpu ? "cuda" : "cpu", p, d));
-                for (int b = 0; b < batches.length; b++) {
-                    json.append(String.format(Locale.ROOT, ",\"decode_batch%d_tps\":%.2f", batches[b], medians[2 + b]));
+                List<String> table = new ArrayList<>();
+                for (int k = 0; k < sets; k++) {
+                    String kernels = gpu ? "cuda" : engines[k].cpuKernels();
+                    double p = median(prefill[k]);
+                    double d = median(decode[k]);
+                    double[] medians = new double[2 + batches.length];
+                    medians[0] = p;
+                    medians[1] = d;
+                    for (int b = 0; b < batches.length; b++) {
+                        medians[2 + b] = median(batched[k][b]);
+                    }
+                    System.out.printf(Locale.ROOT, "[%s] %s (medians of %d)%n", kernels, describe(medians, batches), runs);
+                    System.out.printf(Locale.ROOT, "[%s] weights read per decoded token: %.3f GB; at %.2f tok/s that is %.1f GB/s%n",
+                            kernels, weightBytes / 1e9, d, weightBytes * d / 1e9);
+                    double fraction = Double.NaN;
+                    if (!Double.isNaN(bw)) {
+                        fraction = weightBytes * d / bw;
+                        System.out.printf(Locale.ROOT, "[%s] batch-1 decoding reads weights at %.1f%% of that bandwidth; weight-bandwidth ceiling %.1f tok/s%n",
+                                kernels, 100 * fraction, bw / weightBytes);
+                    }
+                    StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "| %-14s | %8.2f | %8.2f |", kernels, p, d));
+                    StringBuilder json = new StringBuilder(String.format(Locale.ROOT,
+                            "{\"backend\":\"%s\",\"cpu_kernels\":\"%s\",\"prefill_tps\":%.2f,\"decode_tps\":%.2f",
+                            gpu ? "cuda" : "cpu", kernels, p, d));
+                    for (int b = 0; b < batches.length; b++) {
+                        json.append(String.format(Locale.ROOT, ",\"decode_batch%d_tps\":%.2f", batches[b], medians[2 + b]));
+                        row.append(String.format(Locale.ROOT, " %8.2f (%.1fx) |", medians[2 + b], medians[2 + b] / d));
+                    }
+                    json.append(Double.isNaN(fraction) ? "" : String.format(Locale.ROOT, ",\"bandwidth_fraction\":%.3f", fraction));
+                    json.append(String.format(Locale.ROOT, ",\"threads\":%d}", gpu ? 0 : threads));
+                    row.append(Double.isNaN(fraction) ? "   – |" : String.format(Locale.ROOT, " %5.1f%% |", 100 * fraction));
+                    table.add(row.toString());
+                    System.out.println(json);
                 }
-                json.append(Double.isNaN(fraction) ? "" : String.format(Locale.ROOT, ",\"bandwidth_fraction\":%.3f", fraction));
-                json.append(String.format(Locale.ROOT, ",\"threads\":%d}", gpu ? 0 : threads));
-                System.out.println(json);
+                StringBuilder header = new StringBuilder("| kernels        |  prefill | decode 1 |");
+                for (int b : batches) {
+                    header.append(String.format(Locale.ROOT, " batch %-2d aggregate |", b));
+                }
+                header.append(" b1 bw |");
+                System.out.println(header);
+                table.forEach(System.out::println);
+            } finally {
+                for (LlamaEngine e : engines) {
+                    if (e != null) {
+                        e.close();
+                    }
+                }
             }
         }
     }

@@ -13,6 +13,7 @@ import dev.tandem.engine.ModelLoader;
 import dev.tandem.engine.cuda.CudaForward;
 import dev.tandem.engine.cuda.EngineBackend;
 import dev.tandem.engine.cuda.EngineFactory;
+import dev.tandem.engine.CpuKernels;
 import dev.tandem.engine.kv.KvBlockPool;
 
 /** A worker's loaded model, its engine and its KV block pool: what prefill and decode workers both stand on. */
@@ -42,7 +43,8 @@ public final class WorkerRuntime {
         EngineFactory.Options options = new EngineFactory.Options(EngineBackend.parse(engineSettings.backend()),
                 engineSettings.threads().orElse(Runtime.getRuntime().availableProcessors()),
                 kv.budgetMb() * 1024L * 1024L, kv.numBlocks(), kv.blockSize(), kv.prefixCaching(), KvPrecision.F32,
-                new CudaForward.Options(cuda.library(), cuda.device(), cuda.maxTokens(), cuda.graphs()));
+                new CudaForward.Options(cuda.library(), cuda.device(), cuda.maxTokens(), cuda.graphs()),
+                CpuKernels.parse(engineSettings.cpuKernels()));
         LlamaEngine engine;
         try {
             engine = EngineFactory.open(model, options);

@@ -1,5 +1,6 @@
 package dev.tandem.engine.cuda;
 
+import dev.tandem.engine.CpuKernels;
 import dev.tandem.engine.KvPrecision;
 import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.LoadedModel;
@@ -21,7 +22,14 @@ public final class EngineFactory {
      * @param blockSize     positions per KV block (0 or less: {@link KvBlockPool#DEFAULT_BLOCK_SIZE})
      */
     public record Options(EngineBackend backend, int threads, long kvBudgetBytes, OptionalInt kvBlocks, int blockSize,
-                          boolean prefixCaching, KvPrecision precision, CudaForward.Options cuda) {
+                          boolean prefixCaching, KvPrecision precision, CudaForward.Options cuda, CpuKernels cpuKernels) {
+
+        /** CPU kernels from the system property {@code tandem.engine.cpu-kernels} (default auto). */
+        public Options(EngineBackend backend, int threads, long kvBudgetBytes, OptionalInt kvBlocks, int blockSize,
+                       boolean prefixCaching, KvPrecision precision, CudaForward.Options cuda) {
+            this(backend, threads, kvBudgetBytes, kvBlocks, blockSize, prefixCaching, precision, cuda,
+                    CpuKernels.fromSystemProperty());
+        }
 
         /** A KV cache sized by its budget, with prefix caching. */
         public Options(EngineBackend backend, int threads, long kvBudgetBytes, int blockSize, KvPrecision precision,
@@ -65,7 +73,7 @@ public final class EngineFactory {
         ModelConfig cfg = model.config();
         KvBlockPool pool = new KvBlockPool(cfg.numLayers(), cfg.kvDim(), options.kvBlockSize(), options.kvBlockCount(cfg),
                 options.prefixCaching());
-        return new LlamaEngine(model, pool, options.threads(), options.precision());
+        return new LlamaEngine(model, pool, options.threads(), options.precision(), options.cpuKernels());
     }
 
     private static LlamaEngine cuda(LoadedModel model, Options options) {

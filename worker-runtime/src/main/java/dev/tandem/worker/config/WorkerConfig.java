@@ -50,6 +50,13 @@ public interface WorkerConfig extends ModelSettings {
         @WithDefault("cpu")
         String backend();
 
+        /**
+         * CPU kernels: {@code native} (libtandem_cpu through the FFM API; startup fails when it does not load),
+         * {@code java} (the Vector API kernels) or {@code auto} (native when the library loads, else java).
+         */
+        @WithDefault("auto")
+        String cpuKernels();
+
         Cuda cuda();
     }
 

@@ -122,6 +122,13 @@ public final class ComponentMetrics {
     public static ComponentMetrics forWorker(MeterRegistry registry, String namespace, String component, WorkerRuntime runtime) {
         ComponentMetrics metrics = new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
                 () -> runtime.pool().totalBlocks(), () -> runtime.pool().usedBlocks(), () -> runtime.pool().prefixCacheHitRate());
+        // Which engine runs: always 1, the facts in labels (cpu_kernels: native-avx2, native-avx512, java-vector, ...; none on a GPU).
+        Gauge.builder("dynamo_component_engine_info", () -> 1.0)
+                .description("The worker's engine: backend and CPU kernels in labels (value always 1)")
+                .tags(Tags.of("model", runtime.servedModelName(), "dynamo_component", metrics.component,
+                        "backend", runtime.engine().forwardPass() instanceof CudaForward ? "cuda" : "cpu",
+                        "cpu_kernels", runtime.engine().cpuKernels()))
+                .strongReference(true).register(registry);
         if (runtime.engine().forwardPass() instanceof CudaForward gpu) {
             Tags gpuTags = Tags.of("model", runtime.servedModelName(), "dynamo_component", metrics.component,
                     "device", String.valueOf(gpu.device().index()));

@@ -1,0 +1,2 @@
+#define TANDEM_AVX512 0
+#include "x86.inc"
