@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.tandem.frontend.config.FrontendConfig;
 import dev.tandem.frontend.generation.RequestPreparer;
 import dev.tandem.frontend.openai.ChatCompletionRequest;
 import dev.tandem.frontend.openai.CompletionRequest;
@@ -28,11 +29,14 @@ public class OpenAiResource {
     private final RequestPreparer preparer;
     private final CompletionResponder responder;
     private final FrontendMetrics metrics;
+    private final boolean ignoreUnsupportedParams;
 
-    public OpenAiResource(RequestPreparer preparer, CompletionResponder responder, FrontendMetrics metrics) {
+    public OpenAiResource(RequestPreparer preparer, CompletionResponder responder, FrontendMetrics metrics,
+            FrontendConfig config) {
         this.preparer = preparer;
         this.responder = responder;
         this.metrics = metrics;
+        this.ignoreUnsupportedParams = config.ignoreUnsupportedParams();
     }
 
     @POST
@@ -44,7 +48,7 @@ public class OpenAiResource {
         RequestTelemetry telemetry = metrics.start(FrontendMetrics.CHAT_COMPLETIONS, body != null && Boolean.TRUE.equals(body.stream()),
                 requestId, xRequestId(http));
         try {
-            var options = RequestValidator.validate(required(body));
+            var options = RequestValidator.validate(required(body), ignoreUnsupportedParams);
             return responder.respond(preparer.chat(xRequestId(http), options, body.messages(), telemetry), ResponseShape.CHAT,
                     routing, id, telemetry);
         } catch (RuntimeException e) {
@@ -62,7 +66,7 @@ public class OpenAiResource {
         RequestTelemetry telemetry = metrics.start(FrontendMetrics.COMPLETIONS, body != null && Boolean.TRUE.equals(body.stream()),
                 requestId, xRequestId(http));
         try {
-            var options = RequestValidator.validate(required(body));
+            var options = RequestValidator.validate(required(body), ignoreUnsupportedParams);
             return responder.respond(preparer.completion(xRequestId(http), options, body.prompt(), telemetry),
                     ResponseShape.COMPLETION, routing, id, telemetry);
         } catch (RuntimeException e) {

@@ -11,10 +11,12 @@ import java.util.List;
 import java.util.Map;
 
 import dev.tandem.chattemplate.Json;
+import dev.tandem.frontend.config.FrontendConfig;
 import dev.tandem.frontend.generation.RequestPreparer;
 import dev.tandem.frontend.openai.ApplyTemplateRequest;
 import dev.tandem.frontend.openai.ApplyTemplateResponse;
 import dev.tandem.frontend.openai.OpenAiException;
+import dev.tandem.frontend.openai.UnsupportedParams;
 
 /**
  * {@code POST /apply-template}, as llama.cpp's server has it: the prompt the served model's chat template renders
@@ -27,9 +29,11 @@ import dev.tandem.frontend.openai.OpenAiException;
 public class TemplateResource {
 
     private final RequestPreparer preparer;
+    private final boolean ignoreUnsupportedParams;
 
-    public TemplateResource(RequestPreparer preparer) {
+    public TemplateResource(RequestPreparer preparer, FrontendConfig config) {
         this.preparer = preparer;
+        this.ignoreUnsupportedParams = config.ignoreUnsupportedParams();
     }
 
     @POST
@@ -37,6 +41,7 @@ public class TemplateResource {
         if (body == null) {
             throw OpenAiException.badRequest(null, "The request body must be a JSON object.");
         }
+        UnsupportedParams.check(body.otherFields(), ignoreUnsupportedParams);
         List<Map<String, Object>> messages = messages(body.messages());
         List<?> tools = null;
         if (body.tools() != null && !body.tools().isNull()) {

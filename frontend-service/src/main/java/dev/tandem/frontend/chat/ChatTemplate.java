@@ -87,6 +87,9 @@ public final class ChatTemplate {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("role", message.role());
             m.put("content", contentOf(message));
+            if (message.name() != null) {
+                m.put("name", message.name());
+            }
             templateMessages.add(m);
         }
         return renderMessages(templateMessages, tools, addGenerationPrompt);

@@ -23,6 +23,23 @@ public interface FrontendConfig extends ModelSettings {
 
     Routing routing();
 
+    /**
+     * API keys ({@code TANDEM_API_KEY}, comma-separated): when any is set (here or in {@link #apiKeyFile()}), the
+     * API routes want {@code Authorization: Bearer <key>}; {@code /health}, {@code /live} and {@code /metrics} stay
+     * open. Unset: no key needed.
+     */
+    Optional<List<String>> apiKey();
+
+    /** A file of API keys, one a line, blank lines skipped ({@code TANDEM_API_KEY_FILE}); adds to {@link #apiKey()}. */
+    Optional<String> apiKeyFile();
+
+    /**
+     * Ignore request fields Tandem does not serve instead of refusing them with a 400 naming them
+     * ({@code TANDEM_IGNORE_UNSUPPORTED_PARAMS}).
+     */
+    @WithDefault("false")
+    boolean ignoreUnsupportedParams();
+
     interface Routing {
         /** How often each worker's load and KV usage are refreshed. */
         @WithDefault("1s")

@@ -35,11 +35,61 @@ public class RequestPreparer {
         long renderStart = System.nanoTime();
         String rendered = chatTemplate.render(messages, true);
         listener.templated(System.nanoTime() - renderStart);
+        return prepare(requestId, options, tokenize(() -> encodeChat(rendered, null), listener), "messages");
+    }
+
+    /** A rendered chat prompt's ids; {@code addSpecial} null: BOS unless the template wrote it. */
+    private int[] encodeChat(String rendered, Boolean addSpecial) {
         // A template that writes BOS itself must not get a second one from the tokenizer.
         Tokenizer tokenizer = model.tokenizer();
-        boolean addSpecial = tokenizer.bosText().isEmpty() || !rendered.startsWith(tokenizer.bosText());
-        return prepare(requestId, options, tokenize(() -> tokenizer.encode(rendered, addSpecial, true), listener),
-                "messages");
+        boolean add = addSpecial != null ? addSpecial
+                : tokenizer.bosText().isEmpty() || !rendered.startsWith(tokenizer.bosText());
+        return tokenizer.encode(rendered, add, true);
+    }
+
+    /**
+     * For {@code POST /tokenize}: the ids {@link #chat} sends the workers for these messages (with
+     * {@code addGenerationPrompt} true and {@code addSpecialTokens} null).
+     *
+     * @param requestedModel null: the served model
+     * @param addSpecialTokens null: BOS unless the template wrote it, as {@link #chat} does
+     */
+    public int[] tokenizeChat(String requestedModel, List<ChatMessage> messages, boolean addGenerationPrompt,
+            Boolean addSpecialTokens) {
+        checkOptionalModel(requestedModel);
+        return encodeChat(chatTemplate.render(messages, addGenerationPrompt), addSpecialTokens);
+    }
+
+    /** For {@code POST /tokenize}: the ids {@link #completion} sends the workers for this prompt (BOS added). */
+    public int[] tokenizePrompt(String requestedModel, String prompt, boolean addSpecialTokens) {
+        checkOptionalModel(requestedModel);
+        return model.tokenizer().encode(prompt, addSpecialTokens, true);
+    }
+
+    /** For {@code POST /detokenize}: the text of these ids (control tokens such as BOS and EOS write nothing). */
+    public String detokenize(String requestedModel, List<Integer> tokens) {
+        checkOptionalModel(requestedModel);
+        Tokenizer tokenizer = model.tokenizer();
+        int[] ids = new int[tokens.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = tokens.get(i);
+            if (ids[i] < 0 || ids[i] >= tokenizer.vocabSize()) {
+                throw OpenAiException.badRequest("tokens", "tokens[" + i + "] = " + ids[i]
+                        + " is not a token id: the model's vocabulary has ids 0 to " + (tokenizer.vocabSize() - 1));
+            }
+        }
+        return new String(tokenizer.decodeBytes(ids), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The served model's context length in tokens. */
+    public int contextLength() {
+        return model.config().contextLength();
+    }
+
+    private void checkOptionalModel(String requested) {
+        if (requested != null) {
+            checkModel(requested);
+        }
     }
 
     /**

@@ -1,11 +1,27 @@
 package dev.tandem.frontend.openai;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.util.Map;
 
-/** One chat message; {@code content} is already flattened to text (see {@link MessageContentDeserializer}). */
+/**
+ * One chat message; {@code content} is already flattened to text (see {@link MessageContentDeserializer}).
+ * {@code name} (the participant's name) is passed to the chat template; other fields ({@code tool_calls},
+ * {@code tool_call_id}, ...) are kept in {@code otherFields} and refused by {@link RequestValidator}.
+ */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ChatMessage(String role, @JsonDeserialize(using = MessageContentDeserializer.class) String content) {
+public record ChatMessage(String role, @JsonDeserialize(using = MessageContentDeserializer.class) String content,
+        String name, @JsonAnySetter Map<String, JsonNode> otherFields) {
+
+    public ChatMessage {
+        otherFields = UnsupportedParams.collected(otherFields);
+    }
+
+    public ChatMessage(String role, String content) {
+        this(role, content, null, Map.of());
+    }
 }

@@ -1,13 +1,16 @@
 package dev.tandem.frontend.openai;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 import java.util.Map;
 
-/** Body of {@code POST /v1/completions}; fields we do not support are ignored. */
+/** Body of {@code POST /v1/completions}; the fields it does not declare are kept in
+ * {@code otherFields} and refused by {@link RequestValidator} (see {@link UnsupportedParams}). */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CompletionRequest(
@@ -27,5 +30,10 @@ public record CompletionRequest(
         @JsonProperty("repetition_penalty") Double repetitionPenalty,
         @JsonProperty("frequency_penalty") Double frequencyPenalty,
         @JsonProperty("presence_penalty") Double presencePenalty,
-        @JsonProperty("logit_bias") Map<String, Double> logitBias) implements GenerationRequest {
+        @JsonProperty("logit_bias") Map<String, Double> logitBias,
+        @JsonAnySetter Map<String, JsonNode> otherFields) implements GenerationRequest {
+
+    public CompletionRequest {
+        otherFields = UnsupportedParams.collected(otherFields);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.frontend.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
@@ -37,4 +38,7 @@ sealed interface GenerationRequest permits ChatCompletionRequest, CompletionRequ
     Double presencePenalty();
 
     Map<String, Double> logitBias();
+
+    /** Fields the request type does not declare (see {@link UnsupportedParams}). */
+    Map<String, JsonNode> otherFields();
 }

@@ -1,9 +1,12 @@
 package dev.tandem.frontend.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Checks a completion request and applies OpenAI's defaults. Stateless, so static: call
@@ -13,6 +16,9 @@ import java.util.Set;
  * <p>Roles: {@code system}, {@code user}, {@code assistant}, and {@code developer}, OpenAI's newer
  * name for {@code system} (the chat template renders it as {@code system}). Tool and function
  * messages are rejected because we do not support tools.
+ *
+ * <p>Fields a request type does not declare are refused by name first (see {@link UnsupportedParams}), unless
+ * the caller passes {@code ignoreUnsupported} ({@code tandem.ignore-unsupported-params}).
  */
 public final class RequestValidator {
 
@@ -23,7 +29,18 @@ public final class RequestValidator {
     }
 
     public static GenerationOptions validate(ChatCompletionRequest request) {
+        return validate(request, false);
+    }
+
+    public static GenerationOptions validate(ChatCompletionRequest request, boolean ignoreUnsupported) {
         requireBody(request);
+        if (!ignoreUnsupported) {
+            List<String> refused = new ArrayList<>();
+            UnsupportedParams.collect("", request.otherFields(), UnsupportedParams.GENERATION, refused);
+            collectFromMessages(request.messages(), refused);
+            collectFromStreamOptions(request.streamOptions(), refused);
+            UnsupportedParams.refuse(refused);
+        }
         requireModel(request.model());
         requireMessages(request.messages());
         requirePositive("max_tokens", request.maxTokens());
@@ -33,13 +50,86 @@ public final class RequestValidator {
     }
 
     public static GenerationOptions validate(CompletionRequest request) {
+        return validate(request, false);
+    }
+
+    public static GenerationOptions validate(CompletionRequest request, boolean ignoreUnsupported) {
         requireBody(request);
+        if (!ignoreUnsupported) {
+            List<String> refused = new ArrayList<>();
+            UnsupportedParams.collect("", request.otherFields(), UnsupportedParams.GENERATION, refused);
+            collectFromStreamOptions(request.streamOptions(), refused);
+            UnsupportedParams.refuse(refused);
+        }
         requireModel(request.model());
         if (request.prompt() == null || request.prompt().isEmpty()) {
             throw OpenAiException.badRequest("prompt", "'prompt' is required and must be a non-empty string");
         }
         requirePositive("max_tokens", request.maxTokens());
         return options(request, request.maxTokens());
+    }
+
+    /**
+     * {@code POST /tokenize}: either {@code prompt} or {@code messages} (checked as a chat request's); the model is
+     * checked where it is tokenized.
+     */
+    public static void validate(TokenizeRequest request, boolean ignoreUnsupported) {
+        requireBody(request);
+        if (!ignoreUnsupported) {
+            List<String> refused = new ArrayList<>();
+            UnsupportedParams.collect("", request.otherFields(), Map.of(), refused);
+            collectFromMessages(request.messages(), refused);
+            UnsupportedParams.refuse(refused);
+        }
+        if (request.prompt() != null && request.messages() != null) {
+            throw OpenAiException.badRequest("messages", "Send either 'prompt' or 'messages', not both");
+        }
+        if (request.prompt() == null && request.messages() == null) {
+            throw OpenAiException.badRequest("prompt", "'prompt' (a string) or 'messages' (an array) is required");
+        }
+        if (request.messages() != null) {
+            requireMessages(request.messages());
+        } else if (request.addGenerationPrompt() != null) {
+            throw OpenAiException.badRequest("add_generation_prompt",
+                    "'add_generation_prompt' applies to 'messages' only");
+        }
+    }
+
+    /** {@code POST /detokenize}: {@code tokens} must be an array of ids; their range is checked against the model. */
+    public static void validate(DetokenizeRequest request, boolean ignoreUnsupported) {
+        requireBody(request);
+        if (!ignoreUnsupported) {
+            UnsupportedParams.check(request.otherFields(), false);
+        }
+        if (request.tokens() == null) {
+            throw OpenAiException.badRequest("tokens", "'tokens' is required: an array of token ids");
+        }
+        for (int i = 0; i < request.tokens().size(); i++) {
+            if (request.tokens().get(i) == null) {
+                throw OpenAiException.badRequest("tokens[" + i + "]", "tokens[" + i + "] must be a token id");
+            }
+        }
+    }
+
+    private static final Map<String, Predicate<JsonNode>> MESSAGE_NOTHING_ASKED = Map.of(
+            "tool_calls", value -> value.isArray() && value.isEmpty());
+
+    private static void collectFromMessages(List<ChatMessage> messages, List<String> refused) {
+        if (messages == null) {
+            return;
+        }
+        for (int i = 0; i < messages.size(); i++) {
+            if (messages.get(i) != null) {
+                UnsupportedParams.collect("messages[" + i + "].", messages.get(i).otherFields(),
+                        MESSAGE_NOTHING_ASKED, refused);
+            }
+        }
+    }
+
+    private static void collectFromStreamOptions(StreamOptions streamOptions, List<String> refused) {
+        if (streamOptions != null) {
+            UnsupportedParams.collect("stream_options.", streamOptions.otherFields(), Map.of(), refused);
+        }
     }
 
     private static GenerationOptions options(GenerationRequest request, Integer maxTokens) {
