@@ -166,6 +166,7 @@ public final class BenchEngine {
                     }
                 }
                 List<String> table = new ArrayList<>();
+                List<String> jsonLines = new ArrayList<>();
                 for (int k = 0; k < sets; k++) {
                     String kernels = gpu ? "cuda" : engines[k].cpuKernels();
                     double p = median(prefill[k]);
@@ -197,7 +198,7 @@ public final class BenchEngine {
                     json.append(String.format(Locale.ROOT, ",\"threads\":%d}", gpu ? 0 : threads));
                     row.append(Double.isNaN(fraction) ? "   – |" : String.format(Locale.ROOT, " %5.1f%% |", 100 * fraction));
                     table.add(row.toString());
-                    System.out.println(json);
+                    jsonLines.add(json.toString());
                 }
                 StringBuilder header = new StringBuilder("| kernels        |  prefill | decode 1 |");
                 for (int b : batches) {
@@ -206,6 +207,8 @@ public final class BenchEngine {
                 header.append(" b1 bw |");
                 System.out.println(header);
                 table.forEach(System.out::println);
+                // last, one line per kernel set: what scripts read
+                jsonLines.forEach(System.out::println);
             } finally {
                 for (LlamaEngine e : engines) {
                     if (e != null) {
