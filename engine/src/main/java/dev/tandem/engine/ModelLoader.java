@@ -3,7 +3,7 @@ package dev.tandem.engine;
 import dev.tandem.gguf.GgufFile;
 import dev.tandem.model.ModelCard;
 import dev.tandem.model.UnsupportedModelException;
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Optional;

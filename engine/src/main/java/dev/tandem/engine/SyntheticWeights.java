@@ -2,7 +2,7 @@ package dev.tandem.engine;
 
 import dev.tandem.model.ModelConfig;
 import dev.tandem.model.RopeStyle;
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;

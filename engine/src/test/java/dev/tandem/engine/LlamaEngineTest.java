@@ -1,7 +1,7 @@
 package dev.tandem.engine;
 
 import java.util.Optional;
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

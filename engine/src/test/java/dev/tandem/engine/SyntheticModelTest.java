@@ -3,7 +3,7 @@ package dev.tandem.engine;
 import dev.tandem.model.ModelCard;
 
 import dev.tandem.model.ModelConfig;
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,7 +1,6 @@
 package dev.tandem.model;
 
 import dev.tandem.gguf.GgufFile;
-import dev.tandem.model.synthetic.SyntheticModel;
 import dev.tandem.tokenizer.Tokenizer;
 import dev.tandem.tokenizer.Tokenizers;
 import java.io.IOException;

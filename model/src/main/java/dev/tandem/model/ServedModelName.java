@@ -3,7 +3,6 @@ package dev.tandem.model;
 import java.nio.file.Path;
 import java.util.Optional;
 
-import dev.tandem.model.synthetic.SyntheticModel;
 
 /** How a served model is named when the operator does not name it: after its file, like llama.cpp's server. */
 public final class ServedModelName {

@@ -3,26 +3,14 @@ package dev.tandem.worker;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import dev.tandem.protocol.grpc.WorkerRole;
-import dev.tandem.worker.config.DynamoConfig;
 import dev.tandem.worker.config.WorkerConfig;
-import dev.tandem.worker.telemetry.ComponentMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 
-/** The worker's model, engine and KV pool, and its {@code dynamo_component_*} metrics named after its role. */
+/** The worker's model, engine and KV pool, loaded once. */
 public class WorkerRuntimeProducer {
 
     @Produces
     @Singleton
     WorkerRuntime workerRuntime(WorkerConfig config) {
         return WorkerRuntime.load(config);
-    }
-
-    @Produces
-    @Singleton
-    ComponentMetrics componentMetrics(MeterRegistry registry, WorkerRuntime runtime, WorkerWorkload workload,
-            DynamoConfig dynamo) {
-        String component = workload.role() == WorkerRole.WORKER_ROLE_PREFILL ? ComponentMetrics.PREFILL : ComponentMetrics.BACKEND;
-        return ComponentMetrics.forWorker(registry, dynamo.namespace(), component, runtime);
     }
 }

@@ -1,5 +1,7 @@
 package dev.tandem.decode.grpc;
 
+import dev.tandem.telemetry.logging.LogField;
+
 import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.util.concurrent.ExecutorService;

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.GenerateRequest;
 import dev.tandem.protocol.grpc.GenerateResponse;

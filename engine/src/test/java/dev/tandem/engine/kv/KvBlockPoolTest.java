@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.LoadedModel;
 import dev.tandem.engine.ModelLoader;
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.testing.SharedData;
 import java.nio.ByteBuffer;

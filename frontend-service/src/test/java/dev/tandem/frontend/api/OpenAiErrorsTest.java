@@ -8,7 +8,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import dev.tandem.protocol.grpc.InfoRequest;
 import dev.tandem.protocol.grpc.WorkerGrpc;
 import dev.tandem.protocol.grpc.WorkerInfo;

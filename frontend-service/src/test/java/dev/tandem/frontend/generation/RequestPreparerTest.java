@@ -17,7 +17,7 @@ import dev.tandem.frontend.model.ServedModel;
 import dev.tandem.frontend.openai.ChatMessage;
 import dev.tandem.frontend.openai.GenerationOptions;
 import dev.tandem.frontend.openai.OpenAiException;
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.SmallRyeConfigBuilder;
 

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 import dev.tandem.frontend.workers.TokenChunk;
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.tokenizer.Tokenizer;
 import io.smallrye.mutiny.Multi;

@@ -1,5 +1,7 @@
 package dev.tandem.prefill.grpc;
 
+import dev.tandem.telemetry.logging.LogField;
+
 import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.nio.ByteBuffer;

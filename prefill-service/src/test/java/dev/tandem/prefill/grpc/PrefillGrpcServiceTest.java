@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import com.google.protobuf.ByteString;
 
-import dev.tandem.model.synthetic.SyntheticModel;
+import dev.tandem.model.SyntheticModel;
 import dev.tandem.protocol.grpc.CancelRequest;
 import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.KvChunk;

@@ -1,6 +1,5 @@
 package dev.tandem.worker.config;
 
-import dev.tandem.worker.telemetry.ComponentMetrics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -8,7 +7,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "dyn")
 public interface DynamoConfig {
 
+    /** Dynamo's default namespace. */
+    String DEFAULT_NAMESPACE = "dynamo";
+
     /** The {@code dynamo_namespace} label of the component metrics and the {@code namespace} of spans. */
-    @WithDefault(ComponentMetrics.DEFAULT_NAMESPACE)
+    @WithDefault(DEFAULT_NAMESPACE)
     String namespace();
 }

@@ -1,5 +1,7 @@
 package dev.tandem.worker.telemetry;
 
+import dev.tandem.worker.config.DynamoConfig;
+
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -27,7 +29,7 @@ import dev.tandem.worker.WorkerRuntime;
 public final class ComponentMetrics {
 
     /** Dynamo's default namespace ({@code DYN_NAMESPACE}). */
-    public static final String DEFAULT_NAMESPACE = "dynamo";
+    public static final String DEFAULT_NAMESPACE = DynamoConfig.DEFAULT_NAMESPACE;
     /** The component of a prefill worker. */
     public static final String PREFILL = "prefill";
     /** The component of a decode worker, aggregated or not. */

@@ -1,7 +1,6 @@
-package dev.tandem.model.synthetic;
+package dev.tandem.model;
 
 import dev.tandem.gguf.GgufMetadata;
-import dev.tandem.model.ModelConfig;
 import dev.tandem.tokenizer.ByteVocabulary;
 import dev.tandem.tokenizer.Tokenizer;
 import dev.tandem.tokenizer.Tokenizers;

@@ -1,0 +1,22 @@
+package dev.tandem.worker.telemetry;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import dev.tandem.protocol.grpc.WorkerRole;
+import dev.tandem.worker.WorkerRuntime;
+import dev.tandem.worker.WorkerWorkload;
+import dev.tandem.worker.config.DynamoConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The worker's {@code dynamo_component_*} metrics, named after its role. */
+public class ComponentMetricsProducer {
+
+    @Produces
+    @Singleton
+    ComponentMetrics componentMetrics(MeterRegistry registry, WorkerRuntime runtime, WorkerWorkload workload,
+            DynamoConfig dynamo) {
+        String component = workload.role() == WorkerRole.WORKER_ROLE_PREFILL ? ComponentMetrics.PREFILL : ComponentMetrics.BACKEND;
+        return ComponentMetrics.forWorker(registry, dynamo.namespace(), component, runtime);
+    }
+}
