@@ -3,6 +3,7 @@ package dev.tandem.worker;
 import java.util.Optional;
 
 import dev.tandem.engine.sampling.SamplingParams;
+import dev.tandem.engine.sampling.TokenConstraint;
 import dev.tandem.tokenizer.Tokenizer;
 
 /** When a sequence stops growing: the rules prefill and decode workers must agree on. */
@@ -36,6 +37,16 @@ public final class FinishRule {
             return Optional.of(Reason.LENGTH);
         }
         return Optional.empty();
+    }
+
+    /** As {@link #check}; a sequence whose constraint is complete (its JSON closed) stops too. */
+    public Optional<Reason> check(int token, int generated, int sequenceLength, SamplingParams sampling,
+            TokenConstraint constraint) {
+        Optional<Reason> reason = check(token, generated, sequenceLength, sampling);
+        if (constraint != null && constraint.isComplete() && reason.orElse(null) != Reason.STOP) {
+            return Optional.of(Reason.STOP);
+        }
+        return reason;
     }
 
     private static boolean isStopTokenId(int token, SamplingParams sampling) {

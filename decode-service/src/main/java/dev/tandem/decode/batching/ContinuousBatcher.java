@@ -223,10 +223,14 @@ public class ContinuousBatcher {
     /** Samples a sequence's next token and streams it; true, the sequence having left, when it was its last. */
     private boolean sampleAndEmit(Sequence sequence, float[] logits, long stepMicros, int batchSize) {
         SequenceRequest request = sequence.request;
-        int token = sampler.sample(logits, request.sampling, request.seed, sequence.history);
+        int token = sampler.sample(logits, request.sampling, request.seed, sequence.history, request.constraint);
+        if (request.constraint != null) {
+            request.constraint.accept(token);
+        }
         sequence.generated(token);
         request.sink.token(token, stepMicros, batchSize);
-        var finished = finishRule.check(token, sequence.generatedCount(), sequence.kv.length() + 1, request.sampling);
+        var finished = finishRule.check(token, sequence.generatedCount(), sequence.kv.length() + 1, request.sampling,
+                request.constraint);
         if (finished.isEmpty()) {
             return false;
         }

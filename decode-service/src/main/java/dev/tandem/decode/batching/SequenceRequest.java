@@ -2,6 +2,7 @@ package dev.tandem.decode.batching;
 
 import dev.tandem.engine.kv.KvSequence;
 import dev.tandem.engine.sampling.SamplingParams;
+import dev.tandem.engine.sampling.TokenConstraint;
 
 /**
  * A sequence asking to join the batch. Either it brings a prompt to prefill here (aggregated mode), or KV that
@@ -20,6 +21,8 @@ public final class SequenceRequest {
     volatile KvSequence prefilled;
     final int firstToken;
     volatile boolean cancelled;
+    /** Structured output: the tokens allowed next; null = any. */
+    TokenConstraint constraint;
 
     private SequenceRequest(String requestId, SamplingParams sampling, long seed, TokenSink sink, int[] prompt,
             KvSequence prefilled, int firstToken) {
@@ -40,6 +43,12 @@ public final class SequenceRequest {
     public static SequenceRequest awaitingKv(String requestId, int[] prompt, int firstToken, SamplingParams sampling,
             long seed, TokenSink sink) {
         return new SequenceRequest(requestId, sampling, seed, sink, prompt, null, firstToken);
+    }
+
+    /** Restricts the sequence's tokens (its first already accepted in disaggregated mode); null = none. */
+    public SequenceRequest constrained(TokenConstraint constraint) {
+        this.constraint = constraint;
+        return this;
     }
 
     public void transferred(KvSequence kv) {

@@ -16,6 +16,8 @@ import dev.tandem.decode.batching.SequenceFailure;
 import dev.tandem.decode.batching.SequenceRequest;
 import dev.tandem.decode.kv.KvPuller;
 import dev.tandem.worker.grpc.ProtoMapping;
+import dev.tandem.worker.StructuredOutputs;
+import dev.tandem.engine.sampling.TokenConstraint;
 import dev.tandem.engine.sampling.SamplingParams;
 import dev.tandem.worker.telemetry.ComponentMetrics;
 import dev.tandem.worker.telemetry.WorkerCall;
@@ -69,15 +71,29 @@ public class DecodeGrpcService implements DecodeWorker {
             return Multi.createFrom().failure(refused);
         }
         long seed = ProtoMapping.seed(request.getSampling());
+        TokenConstraint constraint;
+        try {
+            constraint = StructuredOutputs.of(runtime.model().tokenizer()).start(request.getSampling().getJsonSchema(),
+                    Math.max(1, Math.min(sampling.maxTokens(), runtime.model().config().contextLength() - prompt.length)));
+            if (constraint != null && request.hasKvSource()) {
+                constraint.accept(request.getFirstTokenId());
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            StatusRuntimeException refused = Status.INVALID_ARGUMENT.withDescription("json_schema: " + e.getMessage())
+                    .asRuntimeException();
+            call.failed(refused);
+            return Multi.createFrom().failure(refused);
+        }
         LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
         Multi<GenerateResponse> responses = Multi.createFrom().emitter(emitter -> {
             GrpcTokenSink sink = new GrpcTokenSink(emitter, call, RequestLogContext.capture(), metrics);
             if (!request.hasKvSource()) {
-                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
+                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink).constrained(constraint),
+                        emitter);
                 return;
             }
             SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), prompt,
-                    request.getFirstTokenId(), sampling, seed, sink);
+                    request.getFirstTokenId(), sampling, seed, sink).constrained(constraint);
             if (!batcher.register(sequence)) {
                 emitter.fail(FailureStatus.of(SequenceFailure.shuttingDown()).asRuntimeException());
                 return;

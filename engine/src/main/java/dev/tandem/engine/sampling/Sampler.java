@@ -28,6 +28,21 @@ public final class Sampler {
     }
 
     /**
+     * As {@link #sample(float[], SamplingParams, long, TokenHistory)}, choosing only among the tokens
+     * {@code constraint} allows (after the penalties, before temperature and truncation); null = no constraint.
+     */
+    public int sample(float[] logits, SamplingParams p, long seed, TokenHistory history, TokenConstraint constraint) {
+        if (constraint == null) {
+            return sample(logits, p, seed, history);
+        }
+        if (!p.penalties().isNone()) {
+            p.penalties().apply(logits, history);
+        }
+        constraint.mask(logits);
+        return sample(logits, p, seed, history.generated());
+    }
+
+    /**
      * @param seed the request's seed (the caller resolves a missing {@link SamplingParams#seed()})
      * @param step index of the token being generated, 0 for the first (prefill) token
      */

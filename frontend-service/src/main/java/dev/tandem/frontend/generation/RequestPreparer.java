@@ -161,6 +161,7 @@ public class RequestPreparer {
                 .setFrequencyPenalty(options.frequencyPenalty())
                 .setPresencePenalty(options.presencePenalty())
                 .putAllLogitBias(options.logitBias())
+                .setJsonSchema(options.jsonSchema() == null ? "" : options.jsonSchema())
                 .build();
         return new PreparedRequest(requestId, model.name(), prompt, sampling, options.stop(), options.stream(),
                 options.includeUsage());

@@ -11,6 +11,7 @@ import java.util.Map;
  * @param seed      null: seed from entropy
  * @param stop      never null; empty when no stop strings
  * @param logitBias token id → bias; never null
+ * @param jsonSchema structured output: the JSON schema the output must follow; null = free text
  */
 public record GenerationOptions(
         String model,
@@ -27,5 +28,6 @@ public record GenerationOptions(
         float repetitionPenalty,
         float frequencyPenalty,
         float presencePenalty,
-        Map<Integer, Float> logitBias) {
+        Map<Integer, Float> logitBias,
+        String jsonSchema) {
 }

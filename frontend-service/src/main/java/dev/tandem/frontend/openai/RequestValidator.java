@@ -158,7 +158,8 @@ public final class RequestValidator {
                 repetitionPenalty(request.repetitionPenalty()),
                 penalty("frequency_penalty", request.frequencyPenalty()),
                 penalty("presence_penalty", request.presencePenalty()),
-                logitBias(request.logitBias()));
+                logitBias(request.logitBias()),
+                ResponseFormats.jsonSchema(request.otherFields().get("response_format")));
     }
 
     private static void requireBody(Object request) {

@@ -30,8 +30,8 @@ public final class UnsupportedParams {
             "top_logprobs", value -> value.isIntegralNumber() && value.asLong() == 0,
             "echo", value -> value.isBoolean() && !value.booleanValue(),
             "best_of", value -> value.isIntegralNumber() && value.asLong() == 1,
-            "response_format", value -> value.isObject() && value.size() == 1
-                    && "text".equals(value.path("type").textValue()),
+            // served (RequestValidator reads it): text, json_object, json_schema
+            "response_format", JsonNode::isObject,
             "tools", value -> value.isArray() && value.isEmpty(),
             "tool_choice", value -> "none".equals(value.textValue()),
             "parallel_tool_calls", JsonNode::isBoolean); // says how tools are called: none are offered

@@ -59,7 +59,11 @@ class UnsupportedParamsTest {
     void openAiFieldsNotServedYetAreRefusedByName() {
         refused("/v1/chat/completions", chat("\"logprobs\":true,\"top_logprobs\":2"), "logprobs");
         refused("/v1/chat/completions", chat("\"top_logprobs\":2"), "top_logprobs");
-        refused("/v1/chat/completions", chat("\"response_format\":{\"type\":\"json_object\"}"), "response_format");
+        // a schema the constraint does not enforce is refused by name, not half-applied
+        post("/v1/chat/completions", chat("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\","
+                + "\"schema\":{\"type\":\"string\",\"pattern\":\"a+\"}}}")).statusCode(400)
+                .body("error.param", equalTo("response_format.json_schema.schema"))
+                .body("error.message", containsString("pattern"));
         refused("/v1/chat/completions", chat("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"),
                 "tools");
         refused("/v1/chat/completions", chat("\"tool_choice\":\"required\""), "tool_choice");

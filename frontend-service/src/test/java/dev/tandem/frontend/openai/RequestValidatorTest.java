@@ -38,7 +38,7 @@ class RequestValidatorTest {
         GenerationOptions options = chat("""
                 {"model":"m","messages":[{"role":"user","content":"Hi"}]}""");
         assertEquals(new GenerationOptions("m", false, false, null, 1.0f, 1.0f, 0, 0.0f, null, false, List.of(),
-                1.0f, 0.0f, 0.0f, Map.of()),
+                1.0f, 0.0f, 0.0f, Map.of(), null),
                 options);
     }
 
@@ -49,7 +49,7 @@ class RequestValidatorTest {
                  "stream_options":{"include_usage":true},"max_tokens":9,"temperature":0,"top_p":0.5,
                  "top_k":40,"min_p":0.05,"seed":7,"stop":"\\n","n":1,"ignore_eos":true}""");
         assertEquals(new GenerationOptions("m", true, true, 9, 0.0f, 0.5f, 40, 0.05f, 7L, true, List.of("\n"),
-                1.0f, 0.0f, 0.0f, Map.of()),
+                1.0f, 0.0f, 0.0f, Map.of(), null),
                 options);
     }
 

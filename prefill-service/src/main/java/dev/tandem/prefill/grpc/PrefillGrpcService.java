@@ -18,6 +18,9 @@ import dev.tandem.engine.KvCapacityException;
 import dev.tandem.engine.kv.KvBlockPool;
 import dev.tandem.engine.kv.KvSequence;
 import dev.tandem.worker.grpc.ProtoMapping;
+import dev.tandem.worker.StructuredOutputs;
+import dev.tandem.structured.UnsupportedSchemaException;
+import dev.tandem.engine.sampling.TokenConstraint;
 import dev.tandem.engine.sampling.SamplingParams;
 import dev.tandem.worker.telemetry.ComponentMetrics;
 import dev.tandem.worker.telemetry.WorkerCall;
@@ -85,8 +88,17 @@ public class PrefillGrpcService implements PrefillWorker {
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
         long seed = ProtoMapping.seed(request.getSampling());
         String requestId = request.getRequestId();
+        TokenConstraint constraint;
+        try {
+            constraint = StructuredOutputs.of(runtime.model().tokenizer()).start(request.getSampling().getJsonSchema(),
+                    Math.min(sampling.maxTokens(), runtime.model().config().contextLength() - prompt.length));
+        } catch (UnsupportedSchemaException e) {
+            Status status = Status.INVALID_ARGUMENT.withDescription("json_schema: " + e.getMessage());
+            call.failed(status.asRuntimeException());
+            return Uni.createFrom().failure(status.asRuntimeException());
+        }
         LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
-        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed))
+        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed, constraint))
                 .map(prefilled -> {
                     call.busy(prefilled.prefillMicros() * 1000);
                     metrics.promptTokens(prompt.length - prefilled.cachedTokens(), prefilled.cachedTokens());
@@ -108,7 +120,7 @@ public class PrefillGrpcService implements PrefillWorker {
                 .setFirstTokenId(prefilled.firstToken())
                 .setCachedTokens(prefilled.cachedTokens())
                 .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
-        var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling);
+        var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling, prefilled.constraint());
         if (finished.isPresent()) {
             runtime.pool().free(prefilled.sequence());
             return response.setFinishReason(ProtoMapping.finishReason(finished.get())).build();

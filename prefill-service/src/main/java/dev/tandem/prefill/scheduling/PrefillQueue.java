@@ -22,6 +22,7 @@ import dev.tandem.engine.kv.KvBlockPool;
 import dev.tandem.engine.kv.KvReservation;
 import dev.tandem.engine.kv.KvSequence;
 import dev.tandem.engine.sampling.Sampler;
+import dev.tandem.engine.sampling.TokenConstraint;
 import dev.tandem.engine.sampling.SamplingParams;
 import dev.tandem.engine.sampling.TokenHistory;
 import dev.tandem.worker.WorkerRuntime;
@@ -40,11 +41,13 @@ public class PrefillQueue {
     private static final Logger LOG = Logger.getLogger(PrefillQueue.class);
 
     /** The KV of a prompt, the first token sampled after it, and how many prompt tokens came from the prefix cache. */
-    public record Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros) {
+    public record Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros,
+            TokenConstraint constraint) {
     }
 
     /** A request waiting for the engine. */
-    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, long submittedAt,
+    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, TokenConstraint constraint,
+            long submittedAt,
             AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
     }
 
@@ -83,6 +86,12 @@ public class PrefillQueue {
      * {@link CancellationException} when the request was cancelled first.
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
+        return submit(requestId, promptTokens, sampling, seed, null);
+    }
+
+    /** As {@link #submit(String, int[], SamplingParams, long)}, the first token chosen among those {@code constraint} allows. */
+    public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed,
+            TokenConstraint constraint) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CompletableFuture<Prefilled> result = new CompletableFuture<>();
         active.put(requestId, cancelled);
@@ -96,7 +105,7 @@ public class PrefillQueue {
         if (stopped) {
             result.completeExceptionally(new CancellationException("the prefill worker is stopping"));
         } else {
-            waiting.add(new Pending(requestId, promptTokens, sampling, seed, System.nanoTime(), cancelled, result));
+            waiting.add(new Pending(requestId, promptTokens, sampling, seed, constraint, System.nanoTime(), cancelled, result));
         }
         return result;
     }
@@ -218,9 +227,12 @@ public class PrefillQueue {
             }
             try {
                 int first = sampler.sample(logits[i], request.sampling(), request.seed(),
-                        TokenHistory.ofPrompt(request.prompt()));
+                        TokenHistory.ofPrompt(request.prompt()), request.constraint());
+                if (request.constraint() != null) {
+                    request.constraint().accept(first);
+                }
                 request.result().complete(new Prefilled(admitted.sequence(), first, admitted.cached(),
-                        (startedAt - request.submittedAt()) / 1000, prefillMicros));
+                        (startedAt - request.submittedAt()) / 1000, prefillMicros, request.constraint()));
             } catch (RuntimeException e) {
                 pool.free(admitted.sequence());
                 request.result().completeExceptionally(e);
