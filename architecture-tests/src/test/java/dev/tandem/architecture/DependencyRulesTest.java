@@ -27,7 +27,7 @@ class DependencyRulesTest {
     @Test
     void engineAndFormatsArePlainJava() {
         noClasses().that().resideInAnyPackage("dev.tandem.engine..", "dev.tandem.model..", "dev.tandem.gguf..",
-                        "dev.tandem.tokenizer..")
+                        "dev.tandem.tokenizer..", "dev.tandem.structured..", "dev.tandem.chattemplate..")
                 .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "io.grpc..", "io.smallrye..",
                         "jakarta..", "io.opentelemetry..", "io.micrometer..", "dev.tandem.protocol..",
                         "dev.tandem.telemetry..", "dev.tandem.worker..")

@@ -12,8 +12,8 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 /** Every module's main classes as the build left them in {@code <module>/target/classes}. */
 final class ProjectClasses {
 
-    static final List<String> MODULES = List.of("gguf", "tokenizer", "model", "engine", "protocol", "telemetry",
-            "worker-runtime", "tools", "prefill-service", "decode-service", "frontend-service");
+    static final List<String> MODULES = List.of("gguf", "tokenizer", "model", "engine", "structured", "chat-template",
+            "protocol", "telemetry", "worker-runtime", "tools", "prefill-service", "decode-service", "frontend-service");
 
     private static JavaClasses all;
 
