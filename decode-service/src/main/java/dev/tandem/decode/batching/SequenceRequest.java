@@ -20,6 +20,8 @@ public final class SequenceRequest {
     volatile KvSequence prefilled;
     final int firstToken;
     volatile boolean cancelled;
+    /** Top entries to send with each token's logprob; -1: no logprobs. */
+    private volatile int topLogprobs = -1;
 
     private SequenceRequest(String requestId, SamplingParams sampling, long seed, TokenSink sink, int[] prompt,
             KvSequence prefilled, int firstToken) {
@@ -40,6 +42,16 @@ public final class SequenceRequest {
     public static SequenceRequest awaitingKv(String requestId, int[] prompt, int firstToken, SamplingParams sampling,
             long seed, TokenSink sink) {
         return new SequenceRequest(requestId, sampling, seed, sink, prompt, null, firstToken);
+    }
+
+    /** Asks for each generated token's logprob and its {@code top} most likely alternatives; returns this. */
+    public SequenceRequest withLogprobs(int top) {
+        this.topLogprobs = top;
+        return this;
+    }
+
+    int topLogprobs() {
+        return topLogprobs;
     }
 
     public void transferred(KvSequence kv) {

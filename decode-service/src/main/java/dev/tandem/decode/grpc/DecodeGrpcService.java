@@ -67,15 +67,17 @@ public class DecodeGrpcService implements DecodeWorker {
             return Multi.createFrom().failure(refused);
         }
         long seed = ProtoMapping.seed(request.getSampling());
+        int topLogprobs = ProtoMapping.topLogprobs(request.getSampling());
         LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
         Multi<GenerateResponse> responses = Multi.createFrom().emitter(emitter -> {
             GrpcTokenSink sink = new GrpcTokenSink(emitter, call, RequestLogContext.capture(), metrics);
             if (!request.hasKvSource()) {
-                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink), emitter);
+                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink).withLogprobs(topLogprobs),
+                        emitter);
                 return;
             }
             SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), prompt,
-                    request.getFirstTokenId(), sampling, seed, sink);
+                    request.getFirstTokenId(), sampling, seed, sink).withLogprobs(topLogprobs);
             if (!batcher.register(sequence)) {
                 emitter.fail(FailureStatus.of(SequenceFailure.shuttingDown()).asRuntimeException());
                 return;

@@ -84,7 +84,8 @@ public class PrefillGrpcService implements PrefillWorker {
         long seed = ProtoMapping.seed(request.getSampling());
         String requestId = request.getRequestId();
         LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
-        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed))
+        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed,
+                        ProtoMapping.topLogprobs(request.getSampling())))
                 .map(prefilled -> {
                     call.busy(prefilled.prefillMicros() * 1000);
                     metrics.promptTokens(prompt.length - prefilled.cachedTokens(), prefilled.cachedTokens());
@@ -106,6 +107,9 @@ public class PrefillGrpcService implements PrefillWorker {
                 .setFirstTokenId(prefilled.firstToken())
                 .setCachedTokens(prefilled.cachedTokens())
                 .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
+        if (prefilled.firstLogprobs() != null) {
+            response.setFirstLogprob(ProtoMapping.logprob(prefilled.firstLogprobs()));
+        }
         var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling);
         if (finished.isPresent()) {
             runtime.pool().free(prefilled.sequence());

@@ -21,6 +21,7 @@ import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.kv.KvBlockPool;
 import dev.tandem.engine.kv.KvReservation;
 import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.engine.sampling.LogProbs;
 import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.engine.sampling.SamplingParams;
 import dev.tandem.engine.sampling.TokenHistory;
@@ -40,12 +41,17 @@ public class PrefillQueue {
     private static final Logger LOG = Logger.getLogger(PrefillQueue.class);
 
     /** The KV of a prompt, the first token sampled after it, and how many prompt tokens came from the prefix cache. */
-    public record Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros) {
+    public record Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros,
+            LogProbs firstLogprobs) {
+
+        public Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros) {
+            this(sequence, firstToken, cachedTokens, queueMicros, prefillMicros, null);
+        }
     }
 
     /** A request waiting for the engine. */
-    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, long submittedAt,
-            AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
+    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, int topLogprobs,
+            long submittedAt, AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
     }
 
     /** A request admitted to a batch: its sequence holds the cached prefix and blocks for the rest. */
@@ -83,6 +89,12 @@ public class PrefillQueue {
      * {@link CancellationException} when the request was cancelled first.
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
+        return submit(requestId, promptTokens, sampling, seed, -1);
+    }
+
+    /** @param topLogprobs top entries to return with the first token's logprob, -1 for no logprobs */
+    public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed,
+            int topLogprobs) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CompletableFuture<Prefilled> result = new CompletableFuture<>();
         active.put(requestId, cancelled);
@@ -96,7 +108,7 @@ public class PrefillQueue {
         if (stopped) {
             result.completeExceptionally(new CancellationException("the prefill worker is stopping"));
         } else {
-            waiting.add(new Pending(requestId, promptTokens, sampling, seed, System.nanoTime(), cancelled, result));
+            waiting.add(new Pending(requestId, promptTokens, sampling, seed, topLogprobs, System.nanoTime(), cancelled, result));
         }
         return result;
     }
@@ -219,8 +231,10 @@ public class PrefillQueue {
             try {
                 int first = sampler.sample(logits[i], request.sampling(), request.seed(),
                         TokenHistory.ofPrompt(request.prompt()));
+                LogProbs logprobs = request.topLogprobs() < 0 ? null
+                        : LogProbs.of(logits[i], first, request.topLogprobs()); // the logits after penalties
                 request.result().complete(new Prefilled(admitted.sequence(), first, admitted.cached(),
-                        (startedAt - request.submittedAt()) / 1000, prefillMicros));
+                        (startedAt - request.submittedAt()) / 1000, prefillMicros, logprobs));
             } catch (RuntimeException e) {
                 pool.free(admitted.sequence());
                 request.result().completeExceptionally(e);
