@@ -113,10 +113,10 @@ class RequestValidatorTest {
     }
 
     @Test
-    void nAboveOneSaysItIsNotSupportedYet() {
+    void nAbove128IsRefused() {
         OpenAiException error = rejectedChat("""
-                {"model":"m","messages":[{"role":"user","content":"a"}],"n":3}""");
-        assertTrue(error.getMessage().contains("n > 1 is not supported yet"), error.getMessage());
+                {"model":"m","messages":[{"role":"user","content":"a"}],"n":129}""");
+        assertTrue(error.getMessage().contains("between 1 and 128"), error.getMessage());
     }
 
     @Test
