@@ -92,7 +92,7 @@ class RequestValidatorTest {
         "top_p | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"top_p\":1.5}",
         "top_k | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"top_k\":-2}",
         "min_p | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"min_p\":1.1}",
-        "n | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"n\":2}",
+        "n | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"n\":129}",
         "n | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"n\":0}",
         "stream_options | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"stream_options\":{\"include_usage\":true}}",
         "stream_options | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"stream\":false,\"stream_options\":{}}",
@@ -153,7 +153,7 @@ class RequestValidatorTest {
         "prompt | {\"model\":\"m\"}",
         "prompt | {\"model\":\"m\",\"prompt\":\"\"}",
         "max_tokens | {\"model\":\"m\",\"prompt\":\"x\",\"max_tokens\":0}",
-        "n | {\"model\":\"m\",\"prompt\":\"x\",\"n\":2}",
+        "n | {\"model\":\"m\",\"prompt\":\"x\",\"n\":129}",
         "stream_options | {\"model\":\"m\",\"prompt\":\"x\",\"stream_options\":{\"include_usage\":true}}",
     })
     void rejectsCompletionRequest(String param, String json) {
