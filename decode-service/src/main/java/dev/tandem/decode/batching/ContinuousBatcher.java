@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.tandem.decode.config.DecodeConfig;
 import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.engine.sampling.LogProbs;
 import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.engine.sampling.SamplingParams;
 import dev.tandem.worker.FinishRule;
@@ -228,7 +229,9 @@ public class ContinuousBatcher {
             request.constraint.accept(token);
         }
         sequence.generated(token);
-        request.sink.token(token, stepMicros, batchSize);
+        int top = request.topLogprobs();
+        // the sampler left the penalised logits in the array: the distribution logprobs are reported from
+        request.sink.token(token, top < 0 ? null : LogProbs.of(logits, token, top), stepMicros, batchSize);
         var finished = finishRule.check(token, sequence.generatedCount(), sequence.kv.length() + 1, request.sampling,
                 request.constraint);
         if (finished.isEmpty()) {

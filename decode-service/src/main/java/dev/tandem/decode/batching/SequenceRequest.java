@@ -23,6 +23,8 @@ public final class SequenceRequest {
     volatile boolean cancelled;
     /** Structured output: the tokens allowed next; null = any. */
     TokenConstraint constraint;
+    /** Top entries to send with each token's logprob; -1: no logprobs. */
+    private volatile int topLogprobs = -1;
 
     private SequenceRequest(String requestId, SamplingParams sampling, long seed, TokenSink sink, int[] prompt,
             KvSequence prefilled, int firstToken) {
@@ -49,6 +51,16 @@ public final class SequenceRequest {
     public SequenceRequest constrained(TokenConstraint constraint) {
         this.constraint = constraint;
         return this;
+    }
+
+    /** Asks for each generated token's logprob and its {@code top} most likely alternatives; returns this. */
+    public SequenceRequest withLogprobs(int top) {
+        this.topLogprobs = top;
+        return this;
+    }
+
+    int topLogprobs() {
+        return topLogprobs;
     }
 
     public void transferred(KvSequence kv) {

@@ -84,16 +84,17 @@ public class DecodeGrpcService implements DecodeWorker {
             call.failed(refused);
             return Multi.createFrom().failure(refused);
         }
+        int topLogprobs = ProtoMapping.topLogprobs(request.getSampling());
         LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
         Multi<GenerateResponse> responses = Multi.createFrom().emitter(emitter -> {
             GrpcTokenSink sink = new GrpcTokenSink(emitter, call, RequestLogContext.capture(), metrics);
             if (!request.hasKvSource()) {
-                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink).constrained(constraint),
+                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink).constrained(constraint).withLogprobs(topLogprobs),
                         emitter);
                 return;
             }
             SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), prompt,
-                    request.getFirstTokenId(), sampling, seed, sink).constrained(constraint);
+                    request.getFirstTokenId(), sampling, seed, sink).constrained(constraint).withLogprobs(topLogprobs);
             if (!batcher.register(sequence)) {
                 emitter.fail(FailureStatus.of(SequenceFailure.shuttingDown()).asRuntimeException());
                 return;

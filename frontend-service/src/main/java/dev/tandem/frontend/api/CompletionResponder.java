@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.tandem.frontend.api.Choices.ChoiceDelta;
 import dev.tandem.frontend.generation.GenerationService;
 import dev.tandem.frontend.generation.PreparedRequest;
 import dev.tandem.frontend.generation.TextDelta;
@@ -46,10 +47,11 @@ public class CompletionResponder {
     RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
             RequestTelemetry telemetry) {
         long created = System.currentTimeMillis() / 1000;
-        Multi<TextDelta> deltas = TextStream.of(
-                generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry)
+        Multi<ChoiceDelta> deltas = Choices.of(request, telemetry, (requestId, sampling, listener, started) -> TextStream.of(
+                generation.generate(requestId, request.promptTokens(), sampling, listener)
+                        .onItem().invoke(started)
                         .onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size(), chunk.cachedTokens())),
-                model.tokenizer(), request.stop(), telemetry::detokenized)
+                model.tokenizer(), request.stop(), telemetry::detokenized))
                 // a client that goes away stops the work on the workers at once; the HTTP layer only notices
                 // when it next fails to write
                 .onSubscription().invoke(subscription -> http.addEndHandler(ended -> {
@@ -74,35 +76,65 @@ public class CompletionResponder {
                 .header(RequestIds.HEADER, request.requestId()).build();
     }
 
-    private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<TextDelta> all,
+    private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<ChoiceDelta> all,
             RequestTelemetry telemetry) {
-        StringBuilder text = new StringBuilder();
-        all.forEach(delta -> text.append(delta.text()));
-        TextDelta last = all.getLast();
-        return shape.whole(id, created, request.model(), text.toString(), last.finishReason(),
-                usage(request, last.completionTokens(), telemetry.cachedTokens()));
+        LogprobsMapping mapping = new LogprobsMapping(model.tokenizer());
+        List<ResponseShape.Choice> choices = new ArrayList<>(request.n());
+        int completionTokens = 0;
+        for (int index = 0; index < request.n(); index++) {
+            StringBuilder text = new StringBuilder();
+            List<TextDelta.Token> tokens = new ArrayList<>();
+            TextDelta last = null;
+            for (ChoiceDelta choice : all) {
+                if (choice.index() == index) {
+                    text.append(choice.delta().text());
+                    tokens.addAll(choice.delta().tokens());
+                    last = choice.delta();
+                }
+            }
+            if (last == null) {
+                continue; // cannot happen: every choice ends with a finished delta
+            }
+            completionTokens += last.completionTokens();
+            choices.add(new ResponseShape.Choice(index, text.toString(), last.finishReason(),
+                    request.logprobs() == null ? null : shape.logprobs(mapping, tokens, 0)));
+        }
+        return shape.whole(id, created, request.model(), choices, usage(request, completionTokens, telemetry.cachedTokens()));
     }
 
     private Multi<String> stream(PreparedRequest request, ResponseShape shape, String id, long created,
-            Multi<TextDelta> deltas, RequestTelemetry telemetry) {
+            Multi<ChoiceDelta> deltas, RequestTelemetry telemetry) {
         AtomicBoolean started = new AtomicBoolean();
-        Multi<String> chunks = deltas.onItem().transformToIterable(delta -> {
+        LogprobsMapping mapping = new LogprobsMapping(model.tokenizer());
+        // per choice: whether its opening chunk went out, its text_offset so far, its tokens once finished
+        boolean[] opened = new boolean[request.n()];
+        int[] offsets = new int[request.n()];
+        int[] finishedTokens = {0, 0}; // choices finished, their completion tokens
+        Multi<String> chunks = deltas.onItem().transformToIterable(choice -> {
+            TextDelta delta = choice.delta();
+            int index = choice.index();
             List<StreamChunk> out = new ArrayList<>(4);
+            started.set(true);
             // the opening chunk waits for the first token, so a request no worker takes still gets its 503
-            if (started.compareAndSet(false, true) && shape.opening(id, created, request.model()) != null) {
-                out.add(shape.opening(id, created, request.model()));
+            if (!opened[index] && shape.opening(id, created, request.model(), index) != null) {
+                out.add(shape.opening(id, created, request.model(), index));
             }
-            if (!delta.text().isEmpty()) {
-                out.add(shape.content(id, created, request.model(), delta.text()));
+            opened[index] = true;
+            Object logprobs = request.logprobs() == null ? null : shape.logprobs(mapping, delta.tokens(), offsets[index]);
+            offsets[index] += mapping.length(delta.tokens());
+            if (!delta.text().isEmpty() || logprobs != null) {
+                out.add(shape.choice(id, created, request.model(), index, delta.text(), logprobs, null));
             }
             if (delta.finished()) {
-                out.add(shape.finish(id, created, request.model(), delta.finishReason()));
+                out.add(shape.choice(id, created, request.model(), index, "", null, delta.finishReason()));
+                finishedTokens[0]++;
+                finishedTokens[1] += delta.completionTokens();
             }
             if (request.includeUsage()) {
                 out.replaceAll(StreamChunk::withNullUsage);
-                if (delta.finished()) {
+                if (delta.finished() && finishedTokens[0] == request.n()) {
                     out.add(shape.usage(id, created, request.model(),
-                            usage(request, delta.completionTokens(), telemetry.cachedTokens())));
+                            usage(request, finishedTokens[1], telemetry.cachedTokens())));
                 }
             }
             return out.stream().map(sse::event).toList();

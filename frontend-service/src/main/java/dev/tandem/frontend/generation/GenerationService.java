@@ -110,7 +110,7 @@ public class GenerationService {
             Context trace, RequestWorkers reached, RequestListener listener) {
         PrefillResponse response = prefilled.response();
         TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason(),
-                response.getCachedTokens());
+                response.getCachedTokens(), response.hasFirstLogprob() ? List.of(response.getFirstLogprob()) : List.of());
         if (first.finished()) {
             return Multi.createFrom().item(first);
         }

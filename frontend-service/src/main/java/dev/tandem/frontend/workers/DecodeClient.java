@@ -49,7 +49,7 @@ public class DecodeClient {
         var stub = DecodeWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return WorkerCalls.<GenerateRequest, GenerateResponse>serverStream(request, trace, stub::generate)
                 .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason(),
-                        response.getCachedTokens()))
+                        response.getCachedTokens(), response.getLogprobsList()))
                 .onTermination().invoke(worker::requestEnded);
     }
 }

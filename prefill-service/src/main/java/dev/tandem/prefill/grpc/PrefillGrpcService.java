@@ -98,7 +98,8 @@ public class PrefillGrpcService implements PrefillWorker {
             return Uni.createFrom().failure(status.asRuntimeException());
         }
         LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
-        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed, constraint))
+        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed, constraint,
+                        ProtoMapping.topLogprobs(request.getSampling())))
                 .map(prefilled -> {
                     call.busy(prefilled.prefillMicros() * 1000);
                     metrics.promptTokens(prompt.length - prefilled.cachedTokens(), prefilled.cachedTokens());
@@ -120,6 +121,9 @@ public class PrefillGrpcService implements PrefillWorker {
                 .setFirstTokenId(prefilled.firstToken())
                 .setCachedTokens(prefilled.cachedTokens())
                 .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
+        if (prefilled.firstLogprobs() != null) {
+            response.setFirstLogprob(ProtoMapping.logprob(prefilled.firstLogprobs()));
+        }
         var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling, prefilled.constraint());
         if (finished.isPresent()) {
             runtime.pool().free(prefilled.sequence());
