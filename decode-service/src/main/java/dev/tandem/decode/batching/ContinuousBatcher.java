@@ -48,6 +48,8 @@ import io.grpc.Status;
 public class ContinuousBatcher {
 
     private static final Logger LOG = Logger.getLogger(ContinuousBatcher.class);
+    /** How a draining worker's refusals and hand-overs (UNAVAILABLE) describe themselves. */
+    public static final String DRAINING = "decode worker is draining";
 
     /** A sequence the loop has admitted: prefilling, running, or preempted and waiting to be recomputed. */
     private static final class Sequence {
@@ -71,7 +73,7 @@ public class ContinuousBatcher {
 
         Sequence(SequenceRequest request) {
             this.request = request;
-            this.history = TokenHistory.ofPrompt(request.prompt);
+            this.history = TokenHistory.resumed(request.prompt, request.stepOffset);
         }
 
         void generated(int token) {
@@ -116,6 +118,8 @@ public class ContinuousBatcher {
     /** Prompt tokens of the sequences being prefilled that are still to compute. */
     private volatile int prefillingTokens;
     private volatile boolean accepting = true;
+    /** Set by {@link #drain} when its grace period is over: the loop hands every sequence back, then clears it. */
+    private volatile boolean handOver;
     private volatile boolean stopped;
     private final Thread loop;
 
@@ -162,7 +166,7 @@ public class ContinuousBatcher {
     public void submit(SequenceRequest request) {
         if (!accepting) {
             release(request);
-            request.sink.fail(Status.UNAVAILABLE.withDescription("decode worker is shutting down").asRuntimeException());
+            request.sink.fail(Status.UNAVAILABLE.withDescription(DRAINING).asRuntimeException());
             return;
         }
         byRequestId.put(request.requestId, request);
@@ -213,6 +217,10 @@ public class ContinuousBatcher {
     private void run() {
         while (!stopped) {
             try {
+                if (handOver) {
+                    failAll(Status.UNAVAILABLE.withDescription(DRAINING + ": request handed over"));
+                    handOver = false;
+                }
                 reapCancelled();
                 admitTransferred();
                 boolean worked = !running.isEmpty();
@@ -496,20 +504,39 @@ public class ContinuousBatcher {
         }
     }
 
-    /** Stops admitting new sequences and lets running and waiting ones finish, for at most {@code timeout}. */
+    /**
+     * Stops admitting new sequences (they are refused with UNAVAILABLE, so the frontend goes elsewhere) and lets
+     * running and waiting ones finish for at most {@code timeout}; then hands the rest back, failing them with
+     * UNAVAILABLE so that the frontend migrates them, and frees their KV.
+     */
     public void drain(Duration timeout) {
         accepting = false;
         long deadline = System.nanoTime() + timeout.toNanos();
-        while ((runningCount > 0 || waitingCount() > 0) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        while (busy() && System.nanoTime() < deadline) {
+            pause();
         }
-        if (runningCount > 0 || waitingCount() > 0) {
-            LOG.warnf("Shutdown: cancelling %d running and %d waiting sequences", runningCount, waitingCount());
+        if (busy()) {
+            LOG.infof("Drain: grace period over; handing %d running and %d waiting sequences back for migration",
+                    runningCount, waitingCount());
+            handOver = true;
+            long handOverDeadline = System.nanoTime() + 2_000_000_000L;
+            while (handOver && System.nanoTime() < handOverDeadline) {
+                pause();
+            }
+        } else {
+            LOG.info("Drain: every sequence finished");
+        }
+    }
+
+    private boolean busy() {
+        return runningCount > 0 || waitingCount() > 0;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

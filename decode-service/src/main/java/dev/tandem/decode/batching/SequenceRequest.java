@@ -19,6 +19,8 @@ public final class SequenceRequest {
     /** Disaggregated: the transferred KV (length = prompt tokens), once it has arrived, and the token sampled after it. */
     volatile KvSequence prefilled;
     final int firstToken;
+    /** A migrated request: the last {@code stepOffset} prompt tokens were generated for it on another worker. */
+    int stepOffset;
     volatile boolean cancelled;
 
     private SequenceRequest(String requestId, SamplingParams sampling, long seed, TokenSink sink, int[] prompt,
@@ -40,6 +42,15 @@ public final class SequenceRequest {
     public static SequenceRequest awaitingKv(String requestId, int[] prompt, int firstToken, SamplingParams sampling,
             long seed, TokenSink sink) {
         return new SequenceRequest(requestId, sampling, seed, sink, prompt, null, firstToken);
+    }
+
+    /**
+     * Marks the last {@code generated} prompt tokens as generated for this request before (it migrated here), so its
+     * penalties and seeded draws go on where they stopped; set before the request is submitted.
+     */
+    public SequenceRequest resumedAfter(int generated) {
+        this.stepOffset = generated;
+        return this;
     }
 
     public void transferred(KvSequence kv) {

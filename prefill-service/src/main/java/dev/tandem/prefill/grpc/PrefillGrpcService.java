@@ -50,8 +50,8 @@ public class PrefillGrpcService implements PrefillWorker {
     private final KvHandleRegistry handles;
     private final WorkerRuntime runtime;
     private final AdvertisedAddress address;
-    private final FinishRule finishRule;
-    private final KvLayout layout;
+    private volatile FinishRule finishRule;
+    private volatile KvLayout layout;
     private final ComponentMetrics metrics;
 
     public PrefillGrpcService(PrefillQueue queue, KvHandleRegistry handles, WorkerRuntime runtime, AdvertisedAddress address,
@@ -61,10 +61,25 @@ public class PrefillGrpcService implements PrefillWorker {
         this.handles = handles;
         this.runtime = runtime;
         this.address = address;
-        this.finishRule = new FinishRule(runtime.model().tokenizer(), runtime.model().config().contextLength());
-        KvBlockPool pool = runtime.pool();
-        this.layout = KvLayout.newBuilder().setNumLayers(pool.numLayers()).setKvDim(pool.kvDim())
-                .setBlockSize(pool.blockSize()).build();
+    }
+
+    /** Created with the gRPC server, on an event loop: what needs the model waits for the first request. */
+    private FinishRule finishRule() {
+        FinishRule rule = finishRule;
+        if (rule == null) {
+            finishRule = rule = new FinishRule(runtime.model().tokenizer(), runtime.model().config().contextLength());
+        }
+        return rule;
+    }
+
+    private KvLayout layout() {
+        KvLayout kvLayout = layout;
+        if (kvLayout == null) {
+            KvBlockPool pool = runtime.pool();
+            layout = kvLayout = KvLayout.newBuilder().setNumLayers(pool.numLayers()).setKvDim(pool.kvDim())
+                    .setBlockSize(pool.blockSize()).build();
+        }
+        return kvLayout;
     }
 
     @Override
@@ -86,7 +101,8 @@ public class PrefillGrpcService implements PrefillWorker {
         long seed = ProtoMapping.seed(request.getSampling());
         String requestId = request.getRequestId();
         LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
-        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed))
+        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed,
+                        ProtoMapping.stepOffset(request.getSampling(), prompt.length)))
                 .map(prefilled -> {
                     call.busy(prefilled.prefillMicros() * 1000);
                     metrics.promptTokens(prompt.length - prefilled.cachedTokens(), prefilled.cachedTokens());
@@ -108,7 +124,7 @@ public class PrefillGrpcService implements PrefillWorker {
                 .setFirstTokenId(prefilled.firstToken())
                 .setCachedTokens(prefilled.cachedTokens())
                 .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
-        var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling);
+        var finished = finishRule().check(prefilled.firstToken(), 1, promptLength + 1, sampling);
         if (finished.isPresent()) {
             runtime.pool().free(prefilled.sequence());
             return response.setFinishReason(ProtoMapping.finishReason(finished.get())).build();
@@ -155,7 +171,7 @@ public class PrefillGrpcService implements PrefillWorker {
                 .setNumTokens(tokens)
                 .setKeys(UnsafeByteOperations.unsafeWrap(keys.flip()))
                 .setValues(UnsafeByteOperations.unsafeWrap(values.flip()))
-                .setLayout(layout)
+                .setLayout(layout())
                 .build();
     }
 

@@ -44,8 +44,8 @@ public class PrefillQueue {
     }
 
     /** A request waiting for the engine. */
-    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, long submittedAt,
-            AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
+    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, int stepOffset,
+            long submittedAt, AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
     }
 
     /** A request admitted to a batch: its sequence holds the cached prefix and blocks for the rest. */
@@ -85,6 +85,15 @@ public class PrefillQueue {
      * {@link CancellationException} when the request was cancelled first.
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
+        return submit(requestId, promptTokens, sampling, seed, 0);
+    }
+
+    /**
+     * A migrated request's prompt, whose last {@code stepOffset} tokens were generated for it before: the first token
+     * is sampled as the next step of that request (see {@link TokenHistory#resumed}).
+     */
+    public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed,
+            int stepOffset) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CompletableFuture<Prefilled> result = new CompletableFuture<>();
         active.put(requestId, cancelled);
@@ -98,7 +107,7 @@ public class PrefillQueue {
         if (stopped) {
             result.completeExceptionally(new CancellationException("the prefill worker is stopping"));
         } else {
-            waiting.add(new Pending(requestId, promptTokens, sampling, seed, System.nanoTime(), cancelled, result));
+            waiting.add(new Pending(requestId, promptTokens, sampling, seed, stepOffset, System.nanoTime(), cancelled, result));
         }
         return result;
     }
@@ -229,7 +238,7 @@ public class PrefillQueue {
             }
             try {
                 int first = sampler.sample(logits[i], request.sampling(), request.seed(),
-                        TokenHistory.ofPrompt(request.prompt()));
+                        TokenHistory.resumed(request.prompt(), request.stepOffset()));
                 request.result().complete(new Prefilled(admitted.sequence(), first, admitted.cached(),
                         (startedAt - request.submittedAt()) / 1000, prefillMicros));
             } catch (RuntimeException e) {

@@ -31,6 +31,11 @@ public final class ProtoMapping {
         return proto.hasSeed() ? proto.getSeed() : ThreadLocalRandom.current().nextLong();
     }
 
+    /** A migrated request's tokens generated before, at the end of its prompt (at most the whole prompt). */
+    public static int stepOffset(dev.tandem.protocol.grpc.SamplingParams proto, int promptLength) {
+        return Math.max(0, Math.min(proto.getStepOffset(), promptLength));
+    }
+
     public static int[] tokens(List<Integer> ids) {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }

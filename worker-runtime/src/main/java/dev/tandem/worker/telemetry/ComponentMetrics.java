@@ -118,12 +118,21 @@ public final class ComponentMetrics {
                 .strongReference(true).register(registry);
     }
 
-    /** The metrics of a worker serving its runtime's model and KV pool (and its GPU's memory, on the CUDA backend). */
+    /**
+     * The metrics of a worker serving its runtime's model and KV pool (0 until they are loaded: this may be created
+     * before, with the gRPC server); {@link #deviceGauges} adds the GPU's memory once the engine runs.
+     */
     public static ComponentMetrics forWorker(MeterRegistry registry, String namespace, String component, WorkerRuntime runtime) {
-        ComponentMetrics metrics = new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
-                () -> runtime.pool().totalBlocks(), () -> runtime.pool().usedBlocks(), () -> runtime.pool().prefixCacheHitRate());
+        return new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
+                () -> runtime.isLoaded() ? runtime.pool().totalBlocks() : 0,
+                () -> runtime.isLoaded() ? runtime.pool().usedBlocks() : 0,
+                () -> runtime.isLoaded() ? runtime.pool().prefixCacheHitRate() : 0);
+    }
+
+    /** The GPU's memory, on the CUDA backend; called once the engine is loaded. */
+    public void deviceGauges(MeterRegistry registry, WorkerRuntime runtime) {
         if (runtime.engine().forwardPass() instanceof CudaForward gpu) {
-            Tags gpuTags = Tags.of("model", runtime.servedModelName(), "dynamo_component", metrics.component,
+            Tags gpuTags = Tags.of("model", runtime.servedModelName(), "dynamo_component", component,
                     "device", String.valueOf(gpu.device().index()));
             Gauge.builder("dynamo_component_gpu_memory_used_bytes", () -> deviceMemory(gpu, true))
                     .description("Device memory in use (weights, KV cache, activations, other processes)").baseUnit("bytes")
@@ -131,7 +140,6 @@ public final class ComponentMetrics {
             Gauge.builder("dynamo_component_gpu_memory_total_bytes", () -> deviceMemory(gpu, false))
                     .description("Device memory in all").baseUnit("bytes").tags(gpuTags).strongReference(true).register(registry);
         }
-        return metrics;
     }
 
     /** Used or total bytes; NaN when the device cannot be asked. */
