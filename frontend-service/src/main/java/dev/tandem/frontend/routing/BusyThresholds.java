@@ -27,11 +27,15 @@ public class BusyThresholds {
     private final int maxQueuedPerWorker;
     private volatile Values values;
 
+    @jakarta.inject.Inject
     public BusyThresholds(FrontendConfig config) {
-        FrontendConfig.Busy busy = config.busy();
-        this.maxQueuedPerWorker = busy.maxQueuedPerWorker();
-        this.values = new Values(busy.activeDecodeBlocksThreshold(), busy.activePrefillTokensThreshold(),
-                busy.activePrefillTokensThresholdFrac());
+        this(new Values(config.busy().activeDecodeBlocksThreshold(), config.busy().activePrefillTokensThreshold(),
+                config.busy().activePrefillTokensThresholdFrac()), config.busy().maxQueuedPerWorker());
+    }
+
+    BusyThresholds(Values values, int maxQueuedPerWorker) {
+        this.values = values;
+        this.maxQueuedPerWorker = maxQueuedPerWorker;
     }
 
     public Values values() {
