@@ -38,6 +38,8 @@ public class WorkerLifecycle {
     void onStart(@Observes StartupEvent event, WorkerRuntime runtime, WorkerWorkload workload, WorkerHealth health,
             ComponentMetrics metrics, MeterRegistry registry) {
         metrics.deviceGauges(registry, runtime);
+        // the protocol's descriptors are built on first use: here, rather than on the event loop of a first call
+        dev.tandem.protocol.grpc.WorkerProto.getDescriptor().getMessageTypes().forEach(type -> type.toProto());
         workload.describeLoad(dev.tandem.protocol.grpc.WorkerInfo.newBuilder());
         health.loaded(runtime.servedModelName(), runtime.pool().totalBlocks());
         health.serving();

@@ -33,8 +33,10 @@ import io.smallrye.mutiny.Multi;
  * Runs one request on the workers, as the {@link WorkerRouter} ranks them. Disaggregated while there are prefill
  * workers: the best reachable prefill worker runs the prompt and returns the first token at once; a decode worker
  * then pulls that KV and streams the rest. Aggregated when there are none, or none answers: a decode worker does
- * both. Failover between workers is the clients' ({@link PrefillClient}, {@link DecodeClient}); a request that ends
- * early is cancelled on every worker it reached ({@link RequestWorkers}).
+ * both. Failover between workers before anything was received is the clients' ({@link PrefillClient},
+ * {@link DecodeClient}); a worker lost mid-stream is {@link Migration}'s: the request runs again, from what it has
+ * generated, on the workers left. A request that every worker it needs is too busy for is refused at once
+ * ({@link BusyThresholds}). A request that ends early is cancelled on every worker it reached ({@link RequestWorkers}).
  */
 @ApplicationScoped
 public class GenerationService {

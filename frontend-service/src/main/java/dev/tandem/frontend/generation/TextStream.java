@@ -34,6 +34,9 @@ public final class TextStream {
             IncrementalDetokenizer detokenizer = new IncrementalDetokenizer(tokenizer);
             StopStringMatcher stops = new StopStringMatcher(stop);
             AtomicReference<Cancellable> upstream = new AtomicReference<>();
+            // a stop string matched while the tokens are still being subscribed to (they came at once) cancels them
+            // as soon as the subscription is known
+            java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
             int[] generated = {0};
             Cancellable subscription = tokens.subscribe().with(chunk -> {
                 long startedAt = System.nanoTime();
@@ -46,6 +49,7 @@ public final class TextStream {
                         detokenizeNanos.accept(System.nanoTime() - startedAt);
                         emitter.emit(new TextDelta(text.toString(), "stop", generated[0]));
                         emitter.complete();
+                        stopped.set(true);
                         Cancellable running = upstream.get();
                         if (running != null) {
                             running.cancel();
@@ -75,6 +79,9 @@ public final class TextStream {
                 }
             });
             upstream.set(subscription);
+            if (stopped.get()) {
+                subscription.cancel();
+            }
             // only a client that goes away cancels the tokens: a finished response lets them complete on their own
             emitter.onCancellation(subscription::cancel);
         });
