@@ -37,7 +37,7 @@ public class WorkerLifecycle {
      */
     void onStart(@Observes StartupEvent event, WorkerRuntime runtime, WorkerWorkload workload, WorkerHealth health,
             ComponentMetrics metrics, MeterRegistry registry) {
-        metrics.deviceGauges(registry, runtime);
+        metrics.deviceGauges(registry, runtime.servedModelName(), runtime.engine().forwardPass());
         // the protocol's descriptors are built on first use: here, rather than on the event loop of a first call
         dev.tandem.protocol.grpc.WorkerProto.getDescriptor().getMessageTypes().forEach(type -> type.toProto());
         workload.describeLoad(dev.tandem.protocol.grpc.WorkerInfo.newBuilder());

@@ -15,7 +15,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import dev.tandem.engine.cuda.CudaForward;
-import dev.tandem.worker.WorkerRuntime;
 
 /**
  * A worker's {@code dynamo_component_*} metrics (the spec's §3.6), served on its system port: the request metrics
@@ -119,20 +118,12 @@ public final class ComponentMetrics {
     }
 
     /**
-     * The metrics of a worker serving its runtime's model and KV pool (0 until they are loaded: this may be created
-     * before, with the gRPC server); {@link #deviceGauges} adds the GPU's memory once the engine runs.
+     * The GPU's memory, on the CUDA backend; called once the engine is loaded (the worker's runtime wires these
+     * metrics to its model and KV pool: this package knows nothing of it).
      */
-    public static ComponentMetrics forWorker(MeterRegistry registry, String namespace, String component, WorkerRuntime runtime) {
-        return new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
-                () -> runtime.isLoaded() ? runtime.pool().totalBlocks() : 0,
-                () -> runtime.isLoaded() ? runtime.pool().usedBlocks() : 0,
-                () -> runtime.isLoaded() ? runtime.pool().prefixCacheHitRate() : 0);
-    }
-
-    /** The GPU's memory, on the CUDA backend; called once the engine is loaded. */
-    public void deviceGauges(MeterRegistry registry, WorkerRuntime runtime) {
-        if (runtime.engine().forwardPass() instanceof CudaForward gpu) {
-            Tags gpuTags = Tags.of("model", runtime.servedModelName(), "dynamo_component", component,
+    public void deviceGauges(MeterRegistry registry, String model, dev.tandem.engine.ForwardPass forwardPass) {
+        if (forwardPass instanceof CudaForward gpu) {
+            Tags gpuTags = Tags.of("model", model, "dynamo_component", component,
                     "device", String.valueOf(gpu.device().index()));
             Gauge.builder("dynamo_component_gpu_memory_used_bytes", () -> deviceMemory(gpu, true))
                     .description("Device memory in use (weights, KV cache, activations, other processes)").baseUnit("bytes")
