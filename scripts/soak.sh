@@ -45,6 +45,8 @@ await_healthy() { # NAME
 }
 stop_all() {
   trap - INT TERM EXIT
+  # the frontend first, so that it does not wait on workers that are going away
+  if [ -n "${pid[frontend]:-}" ]; then kill -TERM "${pid[frontend]}" 2>/dev/null || true; wait "${pid[frontend]}" 2>/dev/null || true; fi
   for name in "${!pid[@]}"; do kill -TERM "${pid[$name]}" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }

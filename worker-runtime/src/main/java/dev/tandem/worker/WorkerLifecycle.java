@@ -11,7 +11,11 @@ import org.jboss.logging.Logger;
 import dev.tandem.worker.health.WorkerHealth;
 import dev.tandem.worker.telemetry.ComponentMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
 import io.quarkus.runtime.ShutdownEvent;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -37,12 +41,26 @@ public class WorkerLifecycle {
      */
     void onStart(@Observes StartupEvent event, WorkerRuntime runtime, WorkerWorkload workload, WorkerHealth health,
             ComponentMetrics metrics, MeterRegistry registry) {
+        Infrastructure.setDroppedExceptionHandler(WorkerLifecycle::dropped);
         metrics.deviceGauges(registry, runtime.servedModelName(), runtime.engine().forwardPass());
         // the protocol's descriptors are built on first use: here, rather than on the event loop of a first call
         dev.tandem.protocol.grpc.WorkerProto.getDescriptor().getMessageTypes().forEach(type -> type.toProto());
         workload.describeLoad(dev.tandem.protocol.grpc.WorkerInfo.newBuilder());
         health.loaded(runtime.servedModelName(), runtime.pool().totalBlocks());
         health.serving();
+    }
+
+    /**
+     * A failure Mutiny could deliver to no one: a stream whose caller had already left (a cancelled request whose
+     * sequence ended with CANCELLED, or a KV pull that found the handle released) ends that way. The caller chose
+     * to go; it is not an error of this worker: DEBUG. Anything else is still worth a warning with its trace.
+     */
+    static void dropped(Throwable error) {
+        if (error instanceof StatusRuntimeException || error instanceof StatusException) {
+            LOG.debugf("A stream ended after its caller had left: %s", Status.fromThrowable(error));
+        } else {
+            LOG.warn("A failure was dropped: no subscriber could take it", error);
+        }
     }
 
     void onStop(@Observes ShutdownEvent event, WorkerWorkload workload, WorkerHealth health) {
