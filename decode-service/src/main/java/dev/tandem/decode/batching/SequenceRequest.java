@@ -20,6 +20,8 @@ public final class SequenceRequest {
     /** Disaggregated: the transferred KV (length = prompt tokens), once it has arrived, and the token sampled after it. */
     volatile KvSequence prefilled;
     final int firstToken;
+    /** A migrated request: the last {@code stepOffset} prompt tokens were generated for it on another worker. */
+    int stepOffset;
     volatile boolean cancelled;
     /** Structured output: the tokens allowed next; null = any. */
     TokenConstraint constraint;
@@ -61,6 +63,15 @@ public final class SequenceRequest {
 
     int topLogprobs() {
         return topLogprobs;
+    }
+
+    /**
+     * Marks the last {@code generated} prompt tokens as generated for this request before (it migrated here), so its
+     * penalties and seeded draws go on where they stopped; set before the request is submitted.
+     */
+    public SequenceRequest resumedAfter(int generated) {
+        this.stepOffset = generated;
+        return this;
     }
 
     public void transferred(KvSequence kv) {

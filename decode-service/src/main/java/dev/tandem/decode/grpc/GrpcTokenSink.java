@@ -83,14 +83,24 @@ final class GrpcTokenSink implements TokenSink {
     public void finish(FinishRule.Reason reason) {
         GenerateResponse last = GenerateResponse.newBuilder().setFinishReason(ProtoMapping.finishReason(reason)).build();
         call.responded(last.getSerializedSize());
+        if (emitter.isCancelled()) {
+            return;
+        }
         context.run(() -> {
             emitter.emit(last);
             emitter.complete();
         });
     }
 
+    /**
+     * A caller that went away has cancelled the stream already: failing it again would only have Mutiny log the
+     * dropped {@code CANCELLED} as an error.
+     */
     @Override
     public void fail(SequenceFailure failure) {
+        if (emitter.isCancelled()) { // the caller went away first: nobody to tell
+            return;
+        }
         context.run(() -> emitter.fail(FailureStatus.of(failure).asRuntimeException()));
     }
 }

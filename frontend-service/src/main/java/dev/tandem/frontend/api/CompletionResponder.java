@@ -140,10 +140,12 @@ public class CompletionResponder {
             return out.stream().map(sse::event).toList();
         });
         return Multi.createBy().concatenating().streams(chunks, Multi.createFrom().item(SseEvents.DONE))
-                .onFailure(error -> started.get()).recoverWithItem(error -> {
+                // once the stream has started its status is sent: an OpenAI error event says what happened, then
+                // [DONE] ends the stream as vLLM ends it, so that clients stop reading at once
+                .onFailure(error -> started.get()).recoverWithMulti(error -> {
                     OpenAiException apiError = error instanceof OpenAiException e ? e : OpenAiException.internal("generation failed");
                     LOG.warnf("Stream %s ended with an error: %s", id, error.getMessage());
-                    return sse.error(apiError);
+                    return Multi.createFrom().items(sse.error(apiError), SseEvents.DONE);
                 });
     }
 

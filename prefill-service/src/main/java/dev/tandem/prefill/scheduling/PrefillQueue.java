@@ -52,7 +52,7 @@ public class PrefillQueue {
 
     /** A request waiting for the engine. */
     private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, TokenConstraint constraint,
-            int topLogprobs, long submittedAt, AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
+            int topLogprobs, int stepOffset, long submittedAt, AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
     }
 
     /** A request admitted to a batch: its sequence holds the cached prefix and blocks for the rest. */
@@ -90,7 +90,7 @@ public class PrefillQueue {
      * {@link CancellationException} when the request was cancelled first.
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
-        return submit(requestId, promptTokens, sampling, seed, null, -1);
+        return submit(requestId, promptTokens, sampling, seed, null, -1, 0);
     }
 
     /**
@@ -98,9 +98,11 @@ public class PrefillQueue {
      * allows (null: any).
      *
      * @param topLogprobs top entries to return with the first token's logprob, -1 for no logprobs
+     * @param stepOffset  for a migrated request, how many of the prompt's last tokens were generated for it before:
+     *                    the first token is sampled as the next step of that request (see {@link TokenHistory#resumed})
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed,
-            TokenConstraint constraint, int topLogprobs) {
+            TokenConstraint constraint, int topLogprobs, int stepOffset) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CompletableFuture<Prefilled> result = new CompletableFuture<>();
         active.put(requestId, cancelled);
@@ -114,8 +116,8 @@ public class PrefillQueue {
         if (stopped) {
             result.completeExceptionally(new CancellationException("the prefill worker is stopping"));
         } else {
-            waiting.add(new Pending(requestId, promptTokens, sampling, seed, constraint, topLogprobs, System.nanoTime(),
-                    cancelled, result));
+            waiting.add(new Pending(requestId, promptTokens, sampling, seed, constraint, topLogprobs, stepOffset,
+                    System.nanoTime(), cancelled, result));
         }
         return result;
     }
@@ -237,7 +239,7 @@ public class PrefillQueue {
             }
             try {
                 int first = sampler.sample(logits[i], request.sampling(), request.seed(),
-                        TokenHistory.ofPrompt(request.prompt()), request.constraint());
+                        TokenHistory.resumed(request.prompt(), request.stepOffset()), request.constraint());
                 if (request.constraint() != null) {
                     request.constraint().accept(first);
                 }

@@ -50,6 +50,11 @@ public final class ProtoMapping {
         return out.build();
     }
 
+    /** A migrated request's tokens generated before, at the end of its prompt (at most the whole prompt). */
+    public static int stepOffset(dev.tandem.protocol.grpc.SamplingParams proto, int promptLength) {
+        return Math.max(0, Math.min(proto.getStepOffset(), promptLength));
+    }
+
     public static int[] tokens(List<Integer> ids) {
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
