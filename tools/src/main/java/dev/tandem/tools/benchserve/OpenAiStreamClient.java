@@ -104,7 +104,7 @@ final class OpenAiStreamClient {
         long start = System.nanoTime();
         double startSeconds = (start - benchStartNanos) / 1e9;
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body(prompt, maxTokens)));
         if (apiKey != null) {
             request.header("Authorization", "Bearer " + apiKey);
