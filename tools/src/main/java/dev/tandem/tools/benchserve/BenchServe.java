@@ -59,6 +59,7 @@ public final class BenchServe {
                     System.exit(1);
                 }
             }
+            System.err.println("Warm-up done.");
         }
         List<String> json = new ArrayList<>();
         List<Integer> levels = options.requestRate() > 0 ? Collections.singletonList(options.concurrency().isEmpty()

@@ -132,6 +132,7 @@ final class OpenAiStreamClient {
         List<Double> chunkTimes = new ArrayList<>();
         int promptTokens = -1;
         int completionTokens = -1;
+        double firstChoiceAt = -1;
         boolean done = false;
         while (!done) {
             String event;
@@ -158,6 +159,9 @@ final class OpenAiStreamClient {
                 completionTokens = usage.path("completion_tokens").asInt(completionTokens);
             }
             for (JsonNode choice : chunk.path("choices")) {
+                if (firstChoiceAt < 0) {
+                    firstChoiceAt = now;
+                }
                 String text = api == Api.CHAT ? choice.path("delta").path("content").asText("") : choice.path("text").asText("");
                 if (!text.isEmpty()) {
                     chunkTimes.add(now);
@@ -166,6 +170,10 @@ final class OpenAiStreamClient {
             }
         }
         double e2el = seconds(start);
+        if (chunkTimes.isEmpty() && firstChoiceAt >= 0 && completionTokens > 0) {
+            // tokens that decode to no text yet (a random model's stray bytes): the first answer is the first token
+            chunkTimes.add(firstChoiceAt);
+        }
         if (chunkTimes.isEmpty()) {
             return RequestResult.failed(startSeconds, e2el, "the stream carried no text");
         }
