@@ -14,11 +14,15 @@ import dev.tandem.frontend.generation.PreparedRequest;
 import dev.tandem.frontend.generation.TextDelta;
 import dev.tandem.frontend.generation.TextStream;
 import dev.tandem.frontend.model.ServedModel;
+import dev.tandem.frontend.openai.ChatCompletionChunk;
+import dev.tandem.frontend.openai.ChatCompletionResponse;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.openai.SseEvents;
 import dev.tandem.frontend.openai.StreamChunk;
+import dev.tandem.frontend.openai.ToolCall;
 import dev.tandem.frontend.openai.Usage;
 import dev.tandem.frontend.telemetry.RequestTelemetry;
+import dev.tandem.frontend.tools.ToolCallReader;
 import dev.tandem.telemetry.RequestIds;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
@@ -45,6 +49,12 @@ public class CompletionResponder {
 
     RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
             RequestTelemetry telemetry) {
+        return respond(request, shape, http, id, telemetry, null);
+    }
+
+    /** @param tools reads tool calls from a chat response's text; null when no tools are offered */
+    RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
+            RequestTelemetry telemetry, ToolCallReader tools) {
         long created = System.currentTimeMillis() / 1000;
         Multi<TextDelta> deltas = TextStream.of(
                 generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry)
@@ -63,28 +73,36 @@ public class CompletionResponder {
                 .onFailure().invoke(telemetry::failed)
                 .onCancellation().invoke(telemetry::clientDisconnected);
         if (!request.stream()) {
-            Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all, telemetry)))
+            Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all, telemetry, tools)))
                     .toMulti();
             return RestMulti.fromMultiData(body.map(WireText::new)).encodeAsJsonArray(false)
                     .header("Content-Type", "application/json").header(RequestIds.HEADER, request.requestId()).build();
         }
-        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas, telemetry).map(WireText::new))
+        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas, telemetry, tools).map(WireText::new))
                 .encodeAsJsonArray(false)
                 .header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache")
                 .header(RequestIds.HEADER, request.requestId()).build();
     }
 
     private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<TextDelta> all,
-            RequestTelemetry telemetry) {
+            RequestTelemetry telemetry, ToolCallReader tools) {
         StringBuilder text = new StringBuilder();
         all.forEach(delta -> text.append(delta.text()));
         TextDelta last = all.getLast();
+        if (tools != null) {
+            ToolCallReader.Outcome outcome = tools.whole(text.toString(), last.finishReason());
+            if (!outcome.calls().isEmpty()) {
+                return ChatCompletionResponse.ofToolCalls(id, created, request.model(), outcome.content(),
+                        outcome.calls(), outcome.finishReason(),
+                        usage(request, last.completionTokens(), telemetry.cachedTokens()));
+            }
+        }
         return shape.whole(id, created, request.model(), text.toString(), last.finishReason(),
                 usage(request, last.completionTokens(), telemetry.cachedTokens()));
     }
 
     private Multi<String> stream(PreparedRequest request, ResponseShape shape, String id, long created,
-            Multi<TextDelta> deltas, RequestTelemetry telemetry) {
+            Multi<TextDelta> deltas, RequestTelemetry telemetry, ToolCallReader tools) {
         AtomicBoolean started = new AtomicBoolean();
         Multi<String> chunks = deltas.onItem().transformToIterable(delta -> {
             List<StreamChunk> out = new ArrayList<>(4);
@@ -92,11 +110,23 @@ public class CompletionResponder {
             if (started.compareAndSet(false, true) && shape.opening(id, created, request.model()) != null) {
                 out.add(shape.opening(id, created, request.model()));
             }
-            if (!delta.text().isEmpty()) {
-                out.add(shape.content(id, created, request.model(), delta.text()));
+            String text = delta.text();
+            String finishReason = delta.finishReason();
+            List<ToolCall> calls = List.of();
+            if (tools != null) { // text that may be a tool call is held until it is read
+                ToolCallReader.Step step = tools.next(text, finishReason);
+                text = step.content();
+                calls = step.calls();
+                finishReason = step.finishReason();
+            }
+            if (!text.isEmpty()) {
+                out.add(shape.content(id, created, request.model(), text));
+            }
+            if (!calls.isEmpty()) {
+                out.add(ChatCompletionChunk.toolCalls(id, created, request.model(), calls));
             }
             if (delta.finished()) {
-                out.add(shape.finish(id, created, request.model(), delta.finishReason()));
+                out.add(shape.finish(id, created, request.model(), finishReason));
             }
             if (request.includeUsage()) {
                 out.replaceAll(StreamChunk::withNullUsage);

@@ -14,8 +14,9 @@ import java.util.function.Predicate;
  * {@link OpenAiException#badRequest} naming the offending field.
  *
  * <p>Roles: {@code system}, {@code user}, {@code assistant}, and {@code developer}, OpenAI's newer
- * name for {@code system} (the chat template renders it as {@code system}). Tool and function
- * messages are rejected because we do not support tools.
+ * name for {@code system} (the chat template renders it as {@code system}), and {@code tool}, a tool's result
+ * (with {@code tool_call_id}); assistant messages may carry {@code tool_calls}. The tools themselves are read by
+ * {@link ToolChoices}.
  *
  * <p>Fields a request type does not declare are refused by name first (see {@link UnsupportedParams}), unless
  * the caller passes {@code ignoreUnsupported} ({@code tandem.ignore-unsupported-params}).
@@ -23,7 +24,7 @@ import java.util.function.Predicate;
 public final class RequestValidator {
 
     private static final int MAX_STOP_STRINGS = 32;
-    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     private RequestValidator() {
     }
@@ -36,7 +37,7 @@ public final class RequestValidator {
         requireBody(request);
         if (!ignoreUnsupported) {
             List<String> refused = new ArrayList<>();
-            UnsupportedParams.collect("", request.otherFields(), UnsupportedParams.GENERATION, refused);
+            UnsupportedParams.collect("", request.otherFields(), CHAT_FIELDS, refused);
             collectFromMessages(request.messages(), refused);
             collectFromStreamOptions(request.streamOptions(), refused);
             UnsupportedParams.refuse(refused);
@@ -111,8 +112,21 @@ public final class RequestValidator {
         }
     }
 
+    /** A chat request's served fields beyond the shared ones: the tools, checked by {@link ToolChoices}. */
+    private static final Map<String, Predicate<JsonNode>> CHAT_FIELDS = chatFields();
+
+    private static Map<String, Predicate<JsonNode>> chatFields() {
+        Map<String, Predicate<JsonNode>> fields = new HashMap<>(UnsupportedParams.GENERATION);
+        for (String served : List.of("tools", "tool_choice", "parallel_tool_calls")) {
+            fields.put(served, value -> true);
+        }
+        return Map.copyOf(fields);
+    }
+
+    /** Served message fields, their shapes checked in {@link #requireMessages}. */
     private static final Map<String, Predicate<JsonNode>> MESSAGE_NOTHING_ASKED = Map.of(
-            "tool_calls", value -> value.isArray() && value.isEmpty());
+            "tool_calls", value -> true,
+            "tool_call_id", value -> true);
 
     private static void collectFromMessages(List<ChatMessage> messages, List<String> refused) {
         if (messages == null) {
@@ -159,7 +173,24 @@ public final class RequestValidator {
                 penalty("frequency_penalty", request.frequencyPenalty()),
                 penalty("presence_penalty", request.presencePenalty()),
                 logitBias(request.logitBias()),
-                ResponseFormats.jsonSchema(request.otherFields().get("response_format")));
+                jsonSchema(request));
+    }
+
+    /** {@code response_format}'s schema, or the tool call's when {@code tool_choice} forces one. */
+    private static String jsonSchema(GenerationRequest request) {
+        String format = ResponseFormats.jsonSchema(request.otherFields().get("response_format"));
+        if (!(request instanceof ChatCompletionRequest)) {
+            return format;
+        }
+        ToolChoices tools = ToolChoices.of(request.otherFields());
+        if (!tools.forced()) {
+            return format;
+        }
+        if (format != null) {
+            throw OpenAiException.badRequest("response_format", "'response_format' cannot be combined with"
+                    + " 'tool_choice' required or a named function");
+        }
+        return tools.schema();
     }
 
     private static void requireBody(Object request) {
@@ -185,13 +216,49 @@ public final class RequestValidator {
             }
             if (message.role() == null || !ROLES.contains(message.role())) {
                 throw OpenAiException.badRequest("messages[" + i + "].role", "Invalid role '" + message.role()
-                        + "' in messages[" + i + "]: supported roles are system, developer, user and assistant");
+                        + "' in messages[" + i + "]: supported roles are system, developer, user, assistant and tool");
             }
+            requireToolFields(message, "messages[" + i + "]");
             // OpenAI lets an assistant message omit content (tool calls); we render it as empty.
             if (message.content() == null && !message.role().equals("assistant")) {
                 throw OpenAiException.badRequest("messages[" + i + "].content",
                         "messages[" + i + "].content is required for role '" + message.role() + "'");
             }
+        }
+    }
+
+    /** {@code tool_calls} on assistant messages only, each a function call; {@code tool_call_id} on tool messages. */
+    private static void requireToolFields(ChatMessage message, String at) {
+        JsonNode calls = message.otherFields().get("tool_calls");
+        if (calls != null && !calls.isNull()) {
+            if (!message.role().equals("assistant")) {
+                throw OpenAiException.badRequest(at + ".tool_calls", at + ".tool_calls is only allowed on assistant messages");
+            }
+            if (!calls.isArray()) {
+                throw OpenAiException.badRequest(at + ".tool_calls", at + ".tool_calls must be an array");
+            }
+            for (int j = 0; j < calls.size(); j++) {
+                String call = at + ".tool_calls[" + j + "]";
+                JsonNode function = calls.get(j).path("function");
+                if (!calls.get(j).isObject() || !"function".equals(calls.get(j).path("type").asText("function"))) {
+                    throw OpenAiException.badRequest(call, call + " must be an object of type 'function'");
+                }
+                if (!function.path("name").isTextual()) {
+                    throw OpenAiException.badRequest(call + ".function.name", call + ".function.name must be a string");
+                }
+                JsonNode arguments = function.get("arguments");
+                if (arguments != null && !arguments.isNull() && !arguments.isTextual() && !arguments.isObject()) {
+                    throw OpenAiException.badRequest(call + ".function.arguments",
+                            call + ".function.arguments must be a JSON string");
+                }
+            }
+        }
+        JsonNode callId = message.otherFields().get("tool_call_id");
+        if (callId != null && !callId.isNull() && !callId.isTextual()) {
+            throw OpenAiException.badRequest(at + ".tool_call_id", at + ".tool_call_id must be a string");
+        }
+        if (message.role().equals("tool") && (callId == null || !callId.isTextual())) {
+            throw OpenAiException.badRequest(at + ".tool_call_id", at + ".tool_call_id is required for role 'tool'");
         }
     }
 
