@@ -25,6 +25,7 @@ public final class ToolCallReader {
     }
 
     private final ToolCallParser parser;
+    private final boolean parallel;
     private final StringBuilder output = new StringBuilder();
     private int sent;
 
@@ -35,6 +36,7 @@ public final class ToolCallReader {
             case REQUIRED -> new ForcedCallParser(null);
             default -> modelParser;
         };
+        this.parallel = choices.parallel();
     }
 
     public Outcome whole(String text, String finishReason) {
@@ -67,7 +69,8 @@ public final class ToolCallReader {
         return new Step(parsed.content() == null ? "" : parsed.content(), List.copyOf(indexed), TOOL_CALLS);
     }
 
-    private static List<ToolCall> ids(List<ToolCallParser.Call> calls) {
-        return calls.stream().map(call -> ToolCall.of(ToolCallIds.next(), call.name(), call.arguments())).toList();
+    /** The calls with fresh ids; the first only when {@code parallel_tool_calls} is false. */
+    private List<ToolCall> ids(List<ToolCallParser.Call> calls) {
+        return calls.stream().limit(parallel ? Long.MAX_VALUE : 1).map(call -> ToolCall.of(ToolCallIds.next(), call.name(), call.arguments())).toList();
     }
 }

@@ -88,6 +88,18 @@ class ToolCallReaderTest {
     }
 
     @Test
+    void withoutParallelCallsOnlyTheFirstIsReturned() throws Exception {
+        ToolChoices one = ToolChoices.of(Map.of("tools", JSON.readTree("[{\"type\":\"function\",\"function\":"
+                + "{\"name\":\"f\"}}]"), "parallel_tool_calls", JSON.readTree("false")));
+        String two = "<tool_call>{\"name\":\"f\",\"arguments\":{\"a\":1}}</tool_call>"
+                + "<tool_call>{\"name\":\"f\",\"arguments\":{}}</tool_call>";
+        List<ToolCall> calls = new ToolCallReader(one, new HermesToolParser()).whole(two, "stop").calls();
+        assertEquals(1, calls.size());
+        assertEquals("{\"a\":1}", calls.getFirst().function().arguments());
+        assertEquals(2, new ToolCallReader(choices("\"auto\""), new HermesToolParser()).whole(two, "stop").calls().size());
+    }
+
+    @Test
     void forcedChoicesReadTheConstrainedJson() throws Exception {
         ToolCallReader named = new ToolCallReader(choices("{\"type\":\"function\",\"function\":{\"name\":\"f\"}}"),
                 new HermesToolParser());
