@@ -6,7 +6,7 @@
 # DYN_HTTP_PORT (frontend, default 8000), DYN_SYSTEM_PORT (first worker's health/metrics port, default 8081),
 # TANDEM_GRPC_PORT (first worker's gRPC port, default 9081) and the logging and tracing variables
 # (DYN_LOGGING_JSONL, DYN_LOG, OTEL_*), which every service inherits. Each service's output is shown and kept
-# in logs/<service>.log. Ctrl-C stops everything.
+# in logs/<service>.log. A service that exits is reported and the others keep running; Ctrl-C stops everything.
 set -euo pipefail
 
 usage() {
@@ -164,5 +164,31 @@ Try:
 
 Press Ctrl-C to stop.
 INFO
-wait -n "${pids[@]}" || true
-echo "A service exited; stopping the others." >&2
+# A service that exits is reported loudly and the others keep running (a failover can be watched: the frontend
+# migrates the streams of a worker that died); Ctrl-C stops them all.
+running=("${pids[@]}")
+while [ ${#running[@]} -gt 0 ]; do
+  exited=
+  status=0
+  wait -n -p exited "${running[@]}" || status=$?
+  [ -n "$exited" ] || continue
+  for i in "${!pids[@]}"; do
+    if [ "${pids[$i]}" = "$exited" ]; then
+      name=${names[$i]}
+    fi
+  done
+  still=()
+  for pid in "${running[@]}"; do
+    [ "$pid" = "$exited" ] || still+=("$pid")
+  done
+  running=("${still[@]}")
+  {
+    echo
+    echo "!!! ============================================================================="
+    echo "!!! $name EXITED (status $status); see logs/$name.log"
+    echo "!!! ${#running[@]} other service(s) keep running. Ctrl-C stops them all."
+    echo "!!! ============================================================================="
+    echo
+  } >&2
+done
+echo "Every service has exited." >&2

@@ -1,4 +1,4 @@
-# Sourced by make-model.sh and bench-engine.sh: puts on TOOLS_CLASSPATH the tools module's classes and its
+# Sourced by make-model.sh, bench-engine.sh and bench-serve.sh: puts on TOOLS_CLASSPATH the tools module's classes and its
 # runtime dependencies (the engine and what it needs), building them first when the tools jar is missing or
 # older than a pom. Needs select_jdk25.
 

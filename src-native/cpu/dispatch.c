@@ -109,7 +109,7 @@ int tandem_cpu_version(void) {
 int64_t tandem_act_bytes(int kind, int64_t cols) {
     switch (kind) {
     case TANDEM_ACT_Q8_0:
-        return cols + 4 * (cols / 32);
+        return 3 * cols + 4 * (cols / 32);
     case TANDEM_ACT_Q8_K:
         return cols + 4 * (cols / 256) + 4 * (cols / 32);
     default:
@@ -158,6 +158,16 @@ static void quantize_q8_0(const float *x, int64_t cols, uint8_t *act) {
             float p = v[tandem_lane_element(t)] * id;
             q[32 * blk + t] = (int8_t)(int)nearbyintf(p);
         }
+    }
+    /* For the VNNI kernels (tandem_cpu.h): the values offset to unsigned, and −8 × each lane's sum. */
+    uint8_t *u = act + cols + 4 * (cols / 32);
+    int32_t *ns = (int32_t *)(u + cols);
+    for (int64_t i = 0; i < cols; i++) {
+        u[i] = (uint8_t)(q[i] ^ 0x80);
+    }
+    for (int64_t l = 0; l < cols / 4; l++) {
+        int32_t sum = q[4 * l] + q[4 * l + 1] + q[4 * l + 2] + q[4 * l + 3];
+        memcpy(ns + l, &(int32_t){-8 * sum}, 4);
     }
 }
 

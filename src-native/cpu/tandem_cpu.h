@@ -10,7 +10,9 @@
  *
  * Activation buffer, one per vector, `stride` bytes apart (see tandem_act_bytes):
  *   float kinds (F32/F16/BF16): cols floats;
- *   Q8_0: cols int8 (each block of 32 stored in lane order, below), then cols/32 float scales;
+ *   Q8_0: cols int8 (each block of 32 stored in lane order, below), then cols/32 float scales, then for the
+ *         VNNI kernels the same cols values offset to unsigned (q + 128) and cols/4 int32: −8 × the sum of each
+ *         lane's four values;
  *   Q8_K: cols int8 (lane order), cols/256 float scales, cols/32 int32 sums of the values per 32.
  * Lane order of a block of 32: position 4l+j holds element 2l+j for j < 2 and 16+2l+j-2 otherwise, so that
  * four adjacent bytes make one of the Java kernels' eight integer lanes.

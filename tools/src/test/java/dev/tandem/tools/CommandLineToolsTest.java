@@ -35,10 +35,11 @@ class CommandLineToolsTest {
         }
         String[] lines = captured.toString(StandardCharsets.UTF_8).strip().split("\n");
         String json = lines[lines.length - 1];
-        assertTrue(json.matches("\\{\"backend\":\"cpu\",\"cpu_kernels\":\"[a-z0-9-]+\",\"prefill_tps\":[0-9.]+,\"decode_tps\":[0-9.]+,\"decode_batch8_tps\":[0-9.]+,\"threads\":2}"), json);
+        assertTrue(json.matches("\\{\"backend\":\"cpu\",\"cpu_kernels\":\"[a-z0-9-]+\",\"prefill_tps\":[0-9.]+,\"decode_tps\":[0-9.]+,\"decode_batch8_tps\":[0-9.]+,\"threads\":2,\"decode_batch8_best_step_tps\":[0-9.]+,\"decode_best_step_tps\":[0-9.]+}"), json);
         JsonNode node = new ObjectMapper().readTree(json);
         assertTrue(node.get("decode_tps").asDouble() > 0);
-        assertArrayEquals(new String[] {"backend", "cpu_kernels", "decode_batch8_tps", "decode_tps", "prefill_tps", "threads"},
+        assertArrayEquals(new String[] {"backend", "cpu_kernels", "decode_batch8_best_step_tps", "decode_batch8_tps",
+                "decode_best_step_tps", "decode_tps", "prefill_tps", "threads"},
                 StreamSupport.stream(((Iterable<String>) node::fieldNames).spliterator(), false).sorted().toArray());
     }
 }

@@ -11,6 +11,6 @@ public class WorkerRuntimeProducer {
     @Produces
     @Singleton
     WorkerRuntime workerRuntime(WorkerConfig config) {
-        return WorkerRuntime.load(config);
+        return WorkerRuntime.of(config); // loaded by WorkerLifecycle, at startup
     }
 }

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.tandem.decode.config.DecodeConfig;
 import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.engine.sampling.LogProbs;
 import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.engine.sampling.SamplingParams;
 import dev.tandem.worker.FinishRule;
@@ -34,13 +35,14 @@ import dev.tandem.worker.WorkerRuntime;
 public class ContinuousBatcher {
 
     private static final Logger LOG = Logger.getLogger(ContinuousBatcher.class);
-
     private final LlamaEngine engine;
     private final Scheduler scheduler;
     private final RequestRegistry registry = new RequestRegistry();
     private final Sampler sampler = new Sampler();
     private final FinishRule finishRule;
     private final int prefillChunkTokens;
+    /** Set by {@link #drain} when its grace period is over: the loop hands every sequence back, then clears it. */
+    private volatile boolean handOver;
     private volatile boolean stopped;
     private final Thread loop;
 
@@ -115,6 +117,10 @@ public class ContinuousBatcher {
     private void run() {
         while (!stopped) {
             try {
+                if (handOver) {
+                    failAll(SequenceFailure.handedOver());
+                    handOver = false;
+                }
                 reapCancelled();
                 admitTransferred();
                 boolean worked = scheduler.hasRunning();
@@ -228,7 +234,9 @@ public class ContinuousBatcher {
             request.constraint.accept(token);
         }
         sequence.generated(token);
-        request.sink.token(token, stepMicros, batchSize);
+        int top = request.topLogprobs();
+        // the sampler left the penalised logits in the array: the distribution logprobs are reported from
+        request.sink.token(token, top < 0 ? null : LogProbs.of(logits, token, top), stepMicros, batchSize);
         var finished = finishRule.check(token, sequence.generatedCount(), sequence.kv.length() + 1, request.sampling,
                 request.constraint);
         if (finished.isEmpty()) {
@@ -255,20 +263,39 @@ public class ContinuousBatcher {
         }
     }
 
-    /** Stops admitting new sequences and lets running and waiting ones finish, for at most {@code timeout}. */
+    /**
+     * Stops admitting new sequences (they are refused with UNAVAILABLE, so the frontend goes elsewhere) and lets
+     * running and waiting ones finish for at most {@code timeout}; then hands the rest back, failing them with
+     * UNAVAILABLE so that the frontend migrates them, and frees their KV.
+     */
     public void drain(Duration timeout) {
         registry.close();
         long deadline = System.nanoTime() + timeout.toNanos();
-        while ((runningCount() > 0 || waitingCount() > 0) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
+        while (busy() && System.nanoTime() < deadline) {
+            pause();
         }
-        if (runningCount() > 0 || waitingCount() > 0) {
-            LOG.warnf("Shutdown: cancelling %d running and %d waiting sequences", runningCount(), waitingCount());
+        if (busy()) {
+            LOG.infof("Drain: grace period over; handing %d running and %d waiting sequences back for migration",
+                    runningCount(), waitingCount());
+            handOver = true;
+            long handOverDeadline = System.nanoTime() + 2_000_000_000L;
+            while (handOver && System.nanoTime() < handOverDeadline) {
+                pause();
+            }
+        } else {
+            LOG.info("Drain: every sequence finished");
+        }
+    }
+
+    private boolean busy() {
+        return runningCount() > 0 || waitingCount() > 0;
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

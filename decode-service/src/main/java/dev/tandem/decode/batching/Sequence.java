@@ -28,7 +28,7 @@ final class Sequence {
 
     Sequence(SequenceRequest request) {
         this.request = request;
-        this.history = TokenHistory.ofPrompt(request.prompt);
+        this.history = TokenHistory.resumed(request.prompt, request.stepOffset);
     }
 
     void generated(int token) {

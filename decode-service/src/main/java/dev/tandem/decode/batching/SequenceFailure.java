@@ -21,8 +21,14 @@ public record SequenceFailure(Kind kind, String description) {
         return new SequenceFailure(Kind.CANCELLED, "request cancelled");
     }
 
+    /** A draining worker refuses new work; UNAVAILABLE sends the frontend to another worker. */
     public static SequenceFailure shuttingDown() {
-        return new SequenceFailure(Kind.UNAVAILABLE, "decode worker is shutting down");
+        return new SequenceFailure(Kind.UNAVAILABLE, "decode worker is draining");
+    }
+
+    /** After the drain's grace period, what still runs is handed back: UNAVAILABLE makes the frontend migrate it. */
+    static SequenceFailure handedOver() {
+        return new SequenceFailure(Kind.UNAVAILABLE, "decode worker is draining: request handed over");
     }
 
     static SequenceFailure stopped() {

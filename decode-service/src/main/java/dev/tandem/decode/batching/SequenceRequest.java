@@ -20,9 +20,13 @@ public final class SequenceRequest {
     /** Disaggregated: the transferred KV (length = prompt tokens), once it has arrived, and the token sampled after it. */
     volatile KvSequence prefilled;
     final int firstToken;
+    /** A migrated request: the last {@code stepOffset} prompt tokens were generated for it on another worker. */
+    int stepOffset;
     volatile boolean cancelled;
     /** Structured output: the tokens allowed next; null = any. */
     TokenConstraint constraint;
+    /** Top entries to send with each token's logprob; -1: no logprobs. */
+    private volatile int topLogprobs = -1;
 
     private SequenceRequest(String requestId, SamplingParams sampling, long seed, TokenSink sink, int[] prompt,
             KvSequence prefilled, int firstToken) {
@@ -48,6 +52,25 @@ public final class SequenceRequest {
     /** Restricts the sequence's tokens (its first already accepted in disaggregated mode); null = none. */
     public SequenceRequest constrained(TokenConstraint constraint) {
         this.constraint = constraint;
+        return this;
+    }
+
+    /** Asks for each generated token's logprob and its {@code top} most likely alternatives; returns this. */
+    public SequenceRequest withLogprobs(int top) {
+        this.topLogprobs = top;
+        return this;
+    }
+
+    int topLogprobs() {
+        return topLogprobs;
+    }
+
+    /**
+     * Marks the last {@code generated} prompt tokens as generated for this request before (it migrated here), so its
+     * penalties and seeded draws go on where they stopped; set before the request is submitted.
+     */
+    public SequenceRequest resumedAfter(int generated) {
+        this.stepOffset = generated;
         return this;
     }
 

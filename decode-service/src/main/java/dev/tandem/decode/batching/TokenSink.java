@@ -1,5 +1,6 @@
 package dev.tandem.decode.batching;
 
+import dev.tandem.engine.sampling.LogProbs;
 import dev.tandem.worker.FinishRule;
 
 /** Where a sequence's tokens go, from the batch loop's thread. */
@@ -16,6 +17,11 @@ public interface TokenSink {
      * @param batchSize sequences in that step
      */
     void token(int tokenId, long stepMicros, int batchSize);
+
+    /** A token with its logprobs, when the request asked for them ({@code logprobs} is null otherwise). */
+    default void token(int tokenId, LogProbs logprobs, long stepMicros, int batchSize) {
+        token(tokenId, stepMicros, batchSize);
+    }
 
     /** The last call for a sequence that ended normally. */
     void finish(FinishRule.Reason reason);

@@ -84,16 +84,20 @@ public class DecodeGrpcService implements DecodeWorker {
             call.failed(refused);
             return Multi.createFrom().failure(refused);
         }
+        int topLogprobs = ProtoMapping.topLogprobs(request.getSampling());
+        int stepOffset = ProtoMapping.stepOffset(request.getSampling(), prompt.length);
         LOG.debugv("decode request", kv("prompt_tokens", prompt.length), kv("kv_transfer", request.hasKvSource()));
         Multi<GenerateResponse> responses = Multi.createFrom().emitter(emitter -> {
             GrpcTokenSink sink = new GrpcTokenSink(emitter, call, RequestLogContext.capture(), metrics);
             if (!request.hasKvSource()) {
-                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink).constrained(constraint),
+                start(SequenceRequest.prompt(request.getRequestId(), prompt, sampling, seed, sink).constrained(constraint).withLogprobs(topLogprobs)
+                        .resumedAfter(stepOffset),
                         emitter);
                 return;
             }
             SequenceRequest sequence = SequenceRequest.awaitingKv(request.getRequestId(), prompt,
-                    request.getFirstTokenId(), sampling, seed, sink).constrained(constraint);
+                    request.getFirstTokenId(), sampling, seed, sink).constrained(constraint).withLogprobs(topLogprobs)
+                    .resumedAfter(stepOffset);
             if (!batcher.register(sequence)) {
                 emitter.fail(FailureStatus.of(SequenceFailure.shuttingDown()).asRuntimeException());
                 return;
@@ -108,7 +112,9 @@ public class DecodeGrpcService implements DecodeWorker {
                     start(sequence, emitter);
                 } catch (RuntimeException e) {
                     batcher.release(sequence);
-                    emitter.fail(e);
+                    if (!emitter.isCancelled()) {
+                        emitter.fail(kvSourceLost(e));
+                    }
                 }
             }));
         });
@@ -116,6 +122,21 @@ public class DecodeGrpcService implements DecodeWorker {
                 .onCompletion().invoke(call::completed)
                 .onFailure().invoke(call::failed)
                 .onCancellation().invoke(call::cancelled);
+    }
+
+    /**
+     * A prefill worker that cannot be reached for its KV is not this worker's failure: ABORTED tells the frontend to
+     * prefill the prompt again elsewhere, where UNAVAILABLE would have it skip this (healthy) decode worker.
+     */
+    private static RuntimeException kvSourceLost(RuntimeException error) {
+        Status status = Status.fromThrowable(error);
+        if (status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.NOT_FOUND
+                || status.getCode() == Status.Code.DATA_LOSS || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
+            LOG.infof("KV source of request lost (%s): handing the request back", status);
+            return Status.ABORTED.withDescription("KV source lost: " + status.getCode()
+                    + (status.getDescription() == null ? "" : " " + status.getDescription())).asRuntimeException();
+        }
+        return error;
     }
 
     private void start(SequenceRequest sequence, MultiEmitter<? super GenerateResponse> emitter) {

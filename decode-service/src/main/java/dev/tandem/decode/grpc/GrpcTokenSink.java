@@ -5,6 +5,7 @@ import java.time.temporal.ChronoUnit;
 
 import dev.tandem.decode.batching.SequenceFailure;
 import dev.tandem.decode.batching.TokenSink;
+import dev.tandem.engine.sampling.LogProbs;
 import dev.tandem.worker.grpc.ProtoMapping;
 import dev.tandem.worker.telemetry.ComponentMetrics;
 import dev.tandem.worker.telemetry.WorkerCall;
@@ -51,12 +52,20 @@ final class GrpcTokenSink implements TokenSink {
 
     @Override
     public void token(int tokenId, long stepMicros, int batchSize) {
+        token(tokenId, null, stepMicros, batchSize);
+    }
+
+    @Override
+    public void token(int tokenId, LogProbs logprobs, long stepMicros, int batchSize) {
         GenerateResponse.Builder message = GenerateResponse.newBuilder()
                 .addTokenIds(tokenId)
                 .addTokenTimings(TokenTiming.newBuilder()
                         .setEmittedAtUs(ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now()))
                         .setStepUs(stepMicros)
                         .setBatchSize(batchSize));
+        if (logprobs != null) {
+            message.addLogprobs(ProtoMapping.logprob(logprobs));
+        }
         boolean firstToken = first;
         if (first) {
             first = false;
@@ -74,14 +83,24 @@ final class GrpcTokenSink implements TokenSink {
     public void finish(FinishRule.Reason reason) {
         GenerateResponse last = GenerateResponse.newBuilder().setFinishReason(ProtoMapping.finishReason(reason)).build();
         call.responded(last.getSerializedSize());
+        if (emitter.isCancelled()) {
+            return;
+        }
         context.run(() -> {
             emitter.emit(last);
             emitter.complete();
         });
     }
 
+    /**
+     * A caller that went away has cancelled the stream already: failing it again would only have Mutiny log the
+     * dropped {@code CANCELLED} as an error.
+     */
     @Override
     public void fail(SequenceFailure failure) {
+        if (emitter.isCancelled()) { // the caller went away first: nobody to tell
+            return;
+        }
         context.run(() -> emitter.fail(FailureStatus.of(failure).asRuntimeException()));
     }
 }

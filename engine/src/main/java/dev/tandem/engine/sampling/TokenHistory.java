@@ -28,6 +28,21 @@ public final class TokenHistory {
         return history;
     }
 
+    /**
+     * The history of a migrated request, whose last {@code generated} context tokens were generated for it before:
+     * those count as generated (penalties, and the step of the next draw), as they did where they were sampled.
+     */
+    public static TokenHistory resumed(int[] context, int generated) {
+        if (generated < 0 || generated > context.length) {
+            throw new IllegalArgumentException("generated tokens " + generated + " outside the context's " + context.length);
+        }
+        TokenHistory history = ofPrompt(java.util.Arrays.copyOf(context, context.length - generated));
+        for (int i = context.length - generated; i < context.length; i++) {
+            history.add(context[i]);
+        }
+        return history;
+    }
+
     /** Records a generated token. */
     public void add(int token) {
         seen.set(token);

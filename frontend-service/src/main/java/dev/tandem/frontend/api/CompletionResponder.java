@@ -2,6 +2,7 @@ package dev.tandem.frontend.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.RestMulti;
 
+import dev.tandem.frontend.api.Choices.ChoiceDelta;
 import dev.tandem.frontend.generation.GenerationService;
 import dev.tandem.frontend.generation.PreparedRequest;
 import dev.tandem.frontend.generation.TextDelta;
@@ -52,14 +54,15 @@ public class CompletionResponder {
         return respond(request, shape, http, id, telemetry, null);
     }
 
-    /** @param tools reads tool calls from a chat response's text; null when no tools are offered */
+    /** @param tools a reader of tool calls for each choice of a chat response; null when no tools are offered */
     RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
-            RequestTelemetry telemetry, ToolCallReader tools) {
+            RequestTelemetry telemetry, Supplier<ToolCallReader> tools) {
         long created = System.currentTimeMillis() / 1000;
-        Multi<TextDelta> deltas = TextStream.of(
-                generation.generate(request.requestId(), request.promptTokens(), request.sampling(), telemetry)
+        Multi<ChoiceDelta> deltas = Choices.of(request, telemetry, (requestId, sampling, listener, started) -> TextStream.of(
+                generation.generate(requestId, request.promptTokens(), sampling, listener)
+                        .onItem().invoke(started)
                         .onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size(), chunk.cachedTokens())),
-                model.tokenizer(), request.stop(), telemetry::detokenized)
+                model.tokenizer(), request.stop(), telemetry::detokenized))
                 // a client that goes away stops the work on the workers at once; the HTTP layer only notices
                 // when it next fails to write
                 .onSubscription().invoke(subscription -> http.addEndHandler(ended -> {
@@ -84,64 +87,108 @@ public class CompletionResponder {
                 .header(RequestIds.HEADER, request.requestId()).build();
     }
 
-    private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<TextDelta> all,
-            RequestTelemetry telemetry, ToolCallReader tools) {
-        StringBuilder text = new StringBuilder();
-        all.forEach(delta -> text.append(delta.text()));
-        TextDelta last = all.getLast();
-        if (tools != null) {
-            ToolCallReader.Outcome outcome = tools.whole(text.toString(), last.finishReason());
-            if (!outcome.calls().isEmpty()) {
-                return ChatCompletionResponse.ofToolCalls(id, created, request.model(), outcome.content(),
-                        outcome.calls(), outcome.finishReason(),
-                        usage(request, last.completionTokens(), telemetry.cachedTokens()));
+    private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<ChoiceDelta> all,
+            RequestTelemetry telemetry, Supplier<ToolCallReader> tools) {
+        List<List<ToolCall>> calls = new ArrayList<>(request.n());
+        LogprobsMapping mapping = new LogprobsMapping(model.tokenizer());
+        List<ResponseShape.Choice> choices = new ArrayList<>(request.n());
+        int completionTokens = 0;
+        for (int index = 0; index < request.n(); index++) {
+            StringBuilder text = new StringBuilder();
+            List<TextDelta.Token> tokens = new ArrayList<>();
+            TextDelta last = null;
+            for (ChoiceDelta choice : all) {
+                if (choice.index() == index) {
+                    text.append(choice.delta().text());
+                    tokens.addAll(choice.delta().tokens());
+                    last = choice.delta();
+                }
             }
+            if (last == null) {
+                continue; // cannot happen: every choice ends with a finished delta
+            }
+            completionTokens += last.completionTokens();
+            String content = text.toString();
+            String reason = last.finishReason();
+            if (tools != null) {
+                ToolCallReader.Outcome outcome = tools.get().whole(content, reason);
+                content = outcome.content();
+                reason = outcome.finishReason();
+                calls.add(outcome.calls());
+            }
+            choices.add(new ResponseShape.Choice(index, content, reason,
+                    request.logprobs() == null ? null : shape.logprobs(mapping, tokens, 0)));
         }
-        return shape.whole(id, created, request.model(), text.toString(), last.finishReason(),
-                usage(request, last.completionTokens(), telemetry.cachedTokens()));
+        if (tools != null) {
+            return new ChatCompletionResponse(id, created, request.model(), choices.stream()
+                    .map(c -> new ChatCompletionResponse.Choice(c.index(), new ChatCompletionResponse.Message("assistant",
+                            c.text(), calls.get(choices.indexOf(c)).isEmpty() ? null : calls.get(choices.indexOf(c))),
+                            c.reason(), c.logprobs()))
+                    .toList(), usage(request, completionTokens, telemetry.cachedTokens()));
+        }
+        return shape.whole(id, created, request.model(), choices, usage(request, completionTokens, telemetry.cachedTokens()));
     }
 
     private Multi<String> stream(PreparedRequest request, ResponseShape shape, String id, long created,
-            Multi<TextDelta> deltas, RequestTelemetry telemetry, ToolCallReader tools) {
+            Multi<ChoiceDelta> deltas, RequestTelemetry telemetry, Supplier<ToolCallReader> tools) {
+        ToolCallReader[] readers = new ToolCallReader[request.n()];
         AtomicBoolean started = new AtomicBoolean();
-        Multi<String> chunks = deltas.onItem().transformToIterable(delta -> {
+        LogprobsMapping mapping = new LogprobsMapping(model.tokenizer());
+        // per choice: whether its opening chunk went out, its text_offset so far, its tokens once finished
+        boolean[] opened = new boolean[request.n()];
+        int[] offsets = new int[request.n()];
+        int[] finishedTokens = {0, 0}; // choices finished, their completion tokens
+        Multi<String> chunks = deltas.onItem().transformToIterable(choice -> {
+            TextDelta delta = choice.delta();
+            int index = choice.index();
             List<StreamChunk> out = new ArrayList<>(4);
+            started.set(true);
             // the opening chunk waits for the first token, so a request no worker takes still gets its 503
-            if (started.compareAndSet(false, true) && shape.opening(id, created, request.model()) != null) {
-                out.add(shape.opening(id, created, request.model()));
+            if (!opened[index] && shape.opening(id, created, request.model(), index) != null) {
+                out.add(shape.opening(id, created, request.model(), index));
             }
+            opened[index] = true;
+            Object logprobs = request.logprobs() == null ? null : shape.logprobs(mapping, delta.tokens(), offsets[index]);
+            offsets[index] += mapping.length(delta.tokens());
             String text = delta.text();
             String finishReason = delta.finishReason();
             List<ToolCall> calls = List.of();
             if (tools != null) { // text that may be a tool call is held until it is read
-                ToolCallReader.Step step = tools.next(text, finishReason);
+                if (readers[index] == null) {
+                    readers[index] = tools.get();
+                }
+                ToolCallReader.Step step = readers[index].next(text, finishReason);
                 text = step.content();
                 calls = step.calls();
                 finishReason = step.finishReason();
             }
-            if (!text.isEmpty()) {
-                out.add(shape.content(id, created, request.model(), text));
+            if (!text.isEmpty() || logprobs != null) {
+                out.add(shape.choice(id, created, request.model(), index, text, logprobs, null));
             }
             if (!calls.isEmpty()) {
-                out.add(ChatCompletionChunk.toolCalls(id, created, request.model(), calls));
+                out.add(ChatCompletionChunk.toolCalls(id, created, request.model(), index, calls));
             }
             if (delta.finished()) {
-                out.add(shape.finish(id, created, request.model(), finishReason));
+                out.add(shape.choice(id, created, request.model(), index, "", null, finishReason));
+                finishedTokens[0]++;
+                finishedTokens[1] += delta.completionTokens();
             }
             if (request.includeUsage()) {
                 out.replaceAll(StreamChunk::withNullUsage);
-                if (delta.finished()) {
+                if (delta.finished() && finishedTokens[0] == request.n()) {
                     out.add(shape.usage(id, created, request.model(),
-                            usage(request, delta.completionTokens(), telemetry.cachedTokens())));
+                            usage(request, finishedTokens[1], telemetry.cachedTokens())));
                 }
             }
             return out.stream().map(sse::event).toList();
         });
         return Multi.createBy().concatenating().streams(chunks, Multi.createFrom().item(SseEvents.DONE))
-                .onFailure(error -> started.get()).recoverWithItem(error -> {
+                // once the stream has started its status is sent: an OpenAI error event says what happened, then
+                // [DONE] ends the stream as vLLM ends it, so that clients stop reading at once
+                .onFailure(error -> started.get()).recoverWithMulti(error -> {
                     OpenAiException apiError = error instanceof OpenAiException e ? e : OpenAiException.internal("generation failed");
                     LOG.warnf("Stream %s ended with an error: %s", id, error.getMessage());
-                    return sse.error(apiError);
+                    return Multi.createFrom().items(sse.error(apiError), SseEvents.DONE);
                 });
     }
 

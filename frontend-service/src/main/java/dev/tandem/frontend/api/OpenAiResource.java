@@ -59,7 +59,7 @@ public class OpenAiResource {
             ToolChoices tools = ToolChoices.of(body.otherFields());
             return responder.respond(preparer.chat(xRequestId(http), options, body.messages(),
                     tools.offered() ? tools.tools() : null, telemetry), ResponseShape.CHAT, routing, id, telemetry,
-                    tools.offered() ? new ToolCallReader(tools, toolCallParser) : null);
+                    tools.offered() ? () -> new ToolCallReader(tools, toolCallParser) : null);
         } catch (RuntimeException e) {
             telemetry.failed(e);
             throw e;

@@ -1,5 +1,8 @@
 package dev.tandem.frontend.api;
 
+import java.util.List;
+
+import dev.tandem.frontend.generation.TextDelta;
 import dev.tandem.frontend.openai.ChatCompletionChunk;
 import dev.tandem.frontend.openai.ChatCompletionResponse;
 import dev.tandem.frontend.openai.CompletionChunk;
@@ -41,6 +44,31 @@ enum ResponseShape {
         Object whole(String id, long created, String model, String text, String reason, Usage usage) {
             return ChatCompletionResponse.of(id, created, model, text, reason, usage);
         }
+
+        @Override
+        StreamChunk opening(String id, long created, String model, int index) {
+            return new ChatCompletionChunk(id, created, model, List.of(new ChatCompletionChunk.Choice(index,
+                    new ChatCompletionChunk.Delta("assistant", ""), null)), null);
+        }
+
+        @Override
+        StreamChunk choice(String id, long created, String model, int index, String text, Object logprobs, String reason) {
+            return new ChatCompletionChunk(id, created, model, List.of(new ChatCompletionChunk.Choice(index,
+                    new ChatCompletionChunk.Delta(null, reason != null && text.isEmpty() ? null : text), reason, logprobs)),
+                    null);
+        }
+
+        @Override
+        Object logprobs(LogprobsMapping mapping, List<TextDelta.Token> tokens, int offset) {
+            return mapping.chat(tokens);
+        }
+
+        @Override
+        Object whole(String id, long created, String model, List<Choice> choices, Usage usage) {
+            return new ChatCompletionResponse(id, created, model, choices.stream().map(c -> new ChatCompletionResponse.Choice(
+                    c.index(), new ChatCompletionResponse.Message("assistant", c.text()), c.reason(), c.logprobs())).toList(),
+                    usage);
+        }
     },
 
     COMPLETION {
@@ -73,7 +101,49 @@ enum ResponseShape {
         Object whole(String id, long created, String model, String text, String reason, Usage usage) {
             return CompletionResponse.of(id, created, model, text, reason, usage);
         }
+
+        @Override
+        StreamChunk opening(String id, long created, String model, int index) {
+            return null;
+        }
+
+        @Override
+        StreamChunk choice(String id, long created, String model, int index, String text, Object logprobs, String reason) {
+            return new CompletionChunk(id, created, model,
+                    List.of(new CompletionResponse.Choice(index, text, reason, logprobs)), null);
+        }
+
+        @Override
+        Object logprobs(LogprobsMapping mapping, List<TextDelta.Token> tokens, int offset) {
+            return mapping.completion(tokens, offset);
+        }
+
+        @Override
+        Object whole(String id, long created, String model, List<Choice> choices, Usage usage) {
+            return new CompletionResponse(id, created, model, choices.stream().map(c -> new CompletionResponse.Choice(
+                    c.index(), c.text(), c.reason(), c.logprobs())).toList(), usage);
+        }
     };
+
+    /** One finished choice of a whole (not streamed) response; {@code logprobs} in the shape's form, or null. */
+    record Choice(int index, String text, String reason, Object logprobs) {
+    }
+
+    /** The role chunk of choice {@code index}; null where the shape has none. */
+    abstract StreamChunk opening(String id, long created, String model, int index);
+
+    /** A chunk of choice {@code index}: new text, its tokens' logprobs (or null) and, on its last, the finish reason. */
+    abstract StreamChunk choice(String id, long created, String model, int index, String text, Object logprobs,
+            String reason);
+
+    /**
+     * The tokens' logprobs in the shape's form; null when they carry none.
+     *
+     * @param offset characters of the choice's text before the tokens (completions' {@code text_offset})
+     */
+    abstract Object logprobs(LogprobsMapping mapping, List<TextDelta.Token> tokens, int offset);
+
+    abstract Object whole(String id, long created, String model, List<Choice> choices, Usage usage);
 
     /** The response id of a request: {@code chatcmpl-<request_id>} or {@code cmpl-<request_id>}. */
     abstract String id(String requestId);

@@ -39,6 +39,61 @@ public interface FrontendConfig extends ModelSettings {
      */
     @WithDefault("false")
     boolean ignoreUnsupportedParams();
+    Migration migration();
+
+    Busy busy();
+
+    /**
+     * Dynamo's request migration: a request whose worker is lost mid-stream is sent again, with the tokens
+     * generated so far, to another worker.
+     */
+    interface Migration {
+        /**
+         * How many times one request may migrate ({@code DYN_MIGRATION_LIMIT}, Dynamo's {@code --migration-limit}).
+         * 0 turns migration off.
+         */
+        @WithDefault("3")
+        int limit();
+
+        /**
+         * A request whose prompt plus generated tokens exceed this is not migrated
+         * ({@code DYN_MIGRATION_MAX_SEQ_LEN}); absent = no bound beyond the model's context.
+         */
+        java.util.OptionalInt maxSeqLen();
+    }
+
+    /**
+     * Load shedding, Dynamo's busy thresholds: a worker over any of them is busy, and a request that finds every
+     * worker of a role it needs busy is refused at once (503, {@code Retry-After}). Changed at run time through
+     * {@code /busy_threshold}.
+     */
+    interface Busy {
+        /** Fraction of a decode worker's KV blocks in use above which it is busy ({@code DYN_ACTIVE_DECODE_BLOCKS_THRESHOLD}). */
+        @WithDefault("1.0")
+        double activeDecodeBlocksThreshold();
+
+        /** Prompt tokens waiting for prefill on a worker above which it is busy ({@code DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD}). */
+        @WithDefault("10000000")
+        long activePrefillTokensThreshold();
+
+        /**
+         * The same as a multiple of the worker's context length ({@code DYN_ACTIVE_PREFILL_TOKENS_THRESHOLD_FRAC};
+         * Dynamo's is of {@code max_num_batched_tokens}, which Tandem's workers bound by the context).
+         */
+        @WithDefault("10.0")
+        double activePrefillTokensThresholdFrac();
+
+        /**
+         * Requests queued on one worker (admitted, waiting for a batch slot or KV) above which it is busy: overload
+         * turns into fast refusals rather than unbounded latency.
+         */
+        @WithDefault("128")
+        int maxQueuedPerWorker();
+
+        /** The {@code Retry-After} a refusal suggests, in seconds. */
+        @WithDefault("1")
+        int retryAfterSeconds();
+    }
 
     /**
      * How tool calls are read from the output ({@code TANDEM_TOOL_CALL_PARSER}, as Dynamo's

@@ -5,6 +5,9 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.tandem.frontend.config.FrontendConfig;
+import dev.tandem.frontend.openai.OpenAiException;
+import dev.tandem.frontend.routing.BusyThresholds;
 import dev.tandem.frontend.routing.WorkerDirectory;
 import dev.tandem.frontend.routing.WorkerEndpoint;
 import dev.tandem.frontend.routing.WorkerRole;
@@ -30,8 +33,10 @@ import io.smallrye.mutiny.Multi;
  * Runs one request on the workers, as the {@link WorkerRouter} ranks them. Disaggregated while there are prefill
  * workers: the best reachable prefill worker runs the prompt and returns the first token at once; a decode worker
  * then pulls that KV and streams the rest. Aggregated when there are none, or none answers: a decode worker does
- * both. Failover between workers is the clients' ({@link PrefillClient}, {@link DecodeClient}); a request that ends
- * early is cancelled on every worker it reached ({@link RequestWorkers}).
+ * both. Failover between workers before anything was received is the clients' ({@link PrefillClient},
+ * {@link DecodeClient}); a worker lost mid-stream is {@link Migration}'s: the request runs again, from what it has
+ * generated, on the workers left. A request that every worker it needs is too busy for is refused at once
+ * ({@link BusyThresholds}). A request that ends early is cancelled on every worker it reached ({@link RequestWorkers}).
  */
 @ApplicationScoped
 public class GenerationService {
@@ -41,35 +46,65 @@ public class GenerationService {
     private final PrefillClient prefill;
     private final DecodeClient decode;
     private final Tracer tracer;
+    private final BusyThresholds busy;
+    private final FrontendConfig.Migration migration;
+    private final int retryAfterSeconds;
 
     public GenerationService(WorkerDirectory directory, WorkerRouter router, PrefillClient prefill, DecodeClient decode,
-            Tracer tracer) {
+            Tracer tracer, BusyThresholds busy, FrontendConfig config) {
         this.directory = directory;
         this.router = router;
         this.prefill = prefill;
         this.decode = decode;
         this.tracer = tracer;
+        this.busy = busy;
+        this.migration = config.migration();
+        this.retryAfterSeconds = config.busy().retryAfterSeconds();
     }
 
     /**
      * Runs in the request's context: its current span (the {@code http-request} span) is the parent of the
-     * workers' spans.
+     * workers' spans. A request that finds every worker it needs busy is refused at once; one whose worker is lost
+     * mid-stream migrates ({@link Migration}).
      */
     public Multi<TokenChunk> generate(String requestId, int[] prompt, SamplingParams sampling, RequestListener listener) {
         Context trace = Context.current();
         RequestWorkers reached = new RequestWorkers(requestId);
-        List<Integer> promptIds = Arrays.stream(prompt).boxed().toList();
-        GenerateRequest.Builder generate = GenerateRequest.newBuilder()
-                .setRequestId(requestId).addAllPromptTokenIds(promptIds).setSampling(sampling);
-        Multi<TokenChunk> tokens = directory.hasRole(WorkerRole.PREFILL)
-                ? disaggregated(PrefillRequest.newBuilder().setRequestId(requestId).addAllPromptTokenIds(promptIds)
-                        .setSampling(sampling).build(), generate, prompt, trace, reached, listener)
-                : aggregated(generate.build(), prompt, trace, reached, listener);
-        return tokens
+        OpenAiException refusal = refusal();
+        if (refusal != null) {
+            return Multi.createFrom().failure(refusal);
+        }
+        Migration state = new Migration(requestId, prompt, sampling, migration.limit(), migration.maxSeqLen(), listener);
+        return Multi.createFrom().deferred(() -> attempt(requestId, state.prompt(), state.sampling(), trace, reached, listener))
+                .onItem().invoke(state::received)
+                .onFailure(state::migrates).retry().indefinitely()
+                .onFailure().transform(state::explain)
                 .onCancellation().invoke(reached::cancelAll)
                 // a KV handle that no decode worker will pull is freed at once rather than at its timeout
                 .onFailure().invoke(reached::cancelAll)
                 .onFailure().transform(WorkerErrors::toApiError);
+    }
+
+    /** The refusal of a request that every worker of a role it needs is too busy for; null when one can take it. */
+    private OpenAiException refusal() {
+        boolean disaggregated = directory.hasRole(WorkerRole.PREFILL);
+        boolean decodeBusy = busy.allBusy(directory.candidates(WorkerRole.DECODE), !disaggregated);
+        boolean prefillBusy = disaggregated && busy.allBusy(directory.candidates(WorkerRole.PREFILL), true);
+        if (!decodeBusy && !prefillBusy) {
+            return null;
+        }
+        return OpenAiException.busy(WorkerErrors.ALL_BUSY + ", please retry later", retryAfterSeconds);
+    }
+
+    private Multi<TokenChunk> attempt(String requestId, int[] prompt, SamplingParams sampling, Context trace,
+            RequestWorkers reached, RequestListener listener) {
+        List<Integer> promptIds = Arrays.stream(prompt).boxed().toList();
+        GenerateRequest.Builder generate = GenerateRequest.newBuilder()
+                .setRequestId(requestId).addAllPromptTokenIds(promptIds).setSampling(sampling);
+        return directory.hasRole(WorkerRole.PREFILL)
+                ? disaggregated(PrefillRequest.newBuilder().setRequestId(requestId).addAllPromptTokenIds(promptIds)
+                        .setSampling(sampling).build(), generate, prompt, trace, reached, listener)
+                : aggregated(generate.build(), prompt, trace, reached, listener);
     }
 
     private Multi<TokenChunk> disaggregated(PrefillRequest request, GenerateRequest.Builder generate, int[] prompt,
@@ -98,7 +133,7 @@ public class GenerationService {
     private Multi<TokenChunk> aggregated(GenerateRequest request, int[] prompt, Context trace, RequestWorkers reached,
             RequestListener listener) {
         long routingStart = System.nanoTime();
-        List<WorkerEndpoint> candidates = router.candidates(WorkerRole.DECODE, prompt);
+        List<WorkerEndpoint> candidates = decodeCandidates(prompt);
         listener.dispatched(System.nanoTime() - routingStart);
         return decode.generate(request, candidates, trace, reached, worker -> {
             router.sent(worker, prompt);
@@ -110,7 +145,7 @@ public class GenerationService {
             Context trace, RequestWorkers reached, RequestListener listener) {
         PrefillResponse response = prefilled.response();
         TokenChunk first = new TokenChunk(List.of(response.getFirstTokenId()), response.getFinishReason(),
-                response.getCachedTokens());
+                response.getCachedTokens(), response.hasFirstLogprob() ? List.of(response.getFirstLogprob()) : List.of());
         if (first.finished()) {
             return Multi.createFrom().item(first);
         }
@@ -122,10 +157,20 @@ public class GenerationService {
 
     private Multi<TokenChunk> decode(GenerateRequest request, int[] prompt, Context trace, RequestWorkers reached,
             RequestListener listener) {
-        return decode.generate(request, router.candidates(WorkerRole.DECODE, prompt), trace, reached, worker -> {
+        return decode.generate(request, decodeCandidates(prompt), trace, reached, worker -> {
             router.sent(worker, prompt);
             listener.decodeWorker(workerId(worker), !request.hasKvSource());
         });
+    }
+
+    /**
+     * The decode workers to try, best first; when every one is marked unreachable, all that are not draining: the
+     * marks may be stale (a poll that timed out, a worker that was paused), and trying costs a refused connection.
+     */
+    private List<WorkerEndpoint> decodeCandidates(int[] prompt) {
+        List<WorkerEndpoint> ranked = router.candidates(WorkerRole.DECODE, prompt);
+        return !ranked.isEmpty() ? ranked
+                : directory.all(WorkerRole.DECODE).stream().filter(worker -> !worker.draining()).toList();
     }
 
     /** The worker's own id once it has reported one, else its address. */

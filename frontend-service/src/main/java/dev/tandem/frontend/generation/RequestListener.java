@@ -20,4 +20,15 @@ public interface RequestListener {
 
     /** @param aggregated whether the worker prefills the prompt itself */
     void decodeWorker(String workerId, boolean aggregated);
+
+    /**
+     * The request's worker was lost after {@code generatedTokens} tokens ({@code reason}); it is sent again, its
+     * {@code attempt}-th migration, with those tokens appended to its prompt.
+     */
+    default void migrating(int attempt, int generatedTokens, String reason) {
+    }
+
+    /** The request was not migrated: its sequence, {@code sequenceLength} tokens, exceeds the migration bound. */
+    default void migrationMaxSeqLenExceeded(int sequenceLength) {
+    }
 }

@@ -158,7 +158,7 @@ public class RequestPreparer {
                     + " tokens. However, you requested " + (prompt.length + maxTokens) + " tokens (" + prompt.length
                     + " in the prompt, " + maxTokens + " for the completion). Please reduce the prompt or max_tokens.");
         }
-        SamplingParams sampling = SamplingParams.newBuilder()
+        SamplingParams.Builder sampling = SamplingParams.newBuilder()
                 .setTemperature(options.temperature())
                 .setTopP(options.topP())
                 .setTopK(options.topK())
@@ -171,9 +171,11 @@ public class RequestPreparer {
                 .setFrequencyPenalty(options.frequencyPenalty())
                 .setPresencePenalty(options.presencePenalty())
                 .putAllLogitBias(options.logitBias())
-                .setJsonSchema(options.jsonSchema() == null ? "" : options.jsonSchema())
-                .build();
-        return new PreparedRequest(requestId, model.name(), prompt, sampling, options.stop(), options.stream(),
-                options.includeUsage());
+                .setJsonSchema(options.jsonSchema() == null ? "" : options.jsonSchema());
+        if (options.logprobs() != null) {
+            sampling.setTopLogprobs(options.logprobs());
+        }
+        return new PreparedRequest(requestId, model.name(), prompt, sampling.build(), options.stop(), options.stream(),
+                options.includeUsage(), options.logprobs(), options.n());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.frontend.generation;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -37,16 +38,23 @@ public final class TextStream {
             AtomicReference<Cancellable> upstream = new AtomicReference<>();
             AtomicBoolean stopped = new AtomicBoolean();
             int[] generated = {0};
+            // tokens not yet carried by a delta (their text may still be held back)
+            List<TextDelta.Token> pending = new ArrayList<>();
             Cancellable subscription = tokens.subscribe().with(chunk -> {
                 long startedAt = System.nanoTime();
                 StringBuilder text = new StringBuilder();
-                for (int token : chunk.tokenIds()) {
+                List<Integer> ids = chunk.tokenIds();
+                for (int i = 0; i < ids.size(); i++) {
+                    int token = ids.get(i);
                     generated[0]++;
+                    if (!chunk.logprobs().isEmpty()) {
+                        pending.add(new TextDelta.Token(token, i < chunk.logprobs().size() ? chunk.logprobs().get(i) : null));
+                    }
                     StopStringMatcher.Result matched = stops.push(detokenizer.push(token));
                     text.append(matched.emit());
                     if (matched.stopped()) {
                         detokenizeNanos.accept(System.nanoTime() - startedAt);
-                        emitter.emit(new TextDelta(text.toString(), "stop", generated[0]));
+                        emitter.emit(new TextDelta(text.toString(), "stop", generated[0], take(pending)));
                         emitter.complete();
                         stopped.set(true);
                         Cancellable running = upstream.get();
@@ -64,13 +72,13 @@ public final class TextStream {
                     }
                     String reason = tail.stopped() || chunk.finishReason() == FinishReason.FINISH_REASON_STOP ? "stop" : "length";
                     detokenizeNanos.accept(System.nanoTime() - startedAt);
-                    emitter.emit(new TextDelta(text.toString(), reason, generated[0]));
+                    emitter.emit(new TextDelta(text.toString(), reason, generated[0], take(pending)));
                     emitter.complete();
                     return;
                 }
                 detokenizeNanos.accept(System.nanoTime() - startedAt);
                 if (!text.isEmpty()) {
-                    emitter.emit(new TextDelta(text.toString(), null, generated[0]));
+                    emitter.emit(new TextDelta(text.toString(), null, generated[0], take(pending)));
                 }
             }, emitter::fail, () -> {
                 if (!emitter.isCancelled()) {
@@ -84,5 +92,11 @@ public final class TextStream {
             // only a client that goes away cancels the tokens: a finished response lets them complete on their own
             emitter.onCancellation(subscription::cancel);
         });
+    }
+
+    private static List<TextDelta.Token> take(List<TextDelta.Token> pending) {
+        List<TextDelta.Token> taken = List.copyOf(pending);
+        pending.clear();
+        return taken;
     }
 }

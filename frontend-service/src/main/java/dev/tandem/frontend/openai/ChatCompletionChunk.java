@@ -26,13 +26,12 @@ public record ChatCompletionChunk(String id, long created, String model, List<Ch
     public record Choice(
             int index,
             Delta delta,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason,
+            /** {@link Logprobs}' chat or completions shape; null (written as null) when none were asked for. */
+            @JsonInclude(JsonInclude.Include.ALWAYS) Object logprobs) {
 
-        /** We do not compute logprobs; OpenAI sends an explicit null then. */
-        @JsonProperty(value = "logprobs", access = JsonProperty.Access.READ_ONLY)
-        @JsonInclude(JsonInclude.Include.ALWAYS)
-        public Object logprobs() {
-            return null;
+        public Choice(int index, Delta delta, String finishReason) {
+            this(index, delta, finishReason, null);
         }
     }
 
@@ -62,7 +61,13 @@ public record ChatCompletionChunk(String id, long created, String model, List<Ch
 
     /** Tool calls, each with its {@code index}, complete (name and all arguments) in one chunk. */
     public static ChatCompletionChunk toolCalls(String id, long created, String model, List<ToolCall> calls) {
-        return of(id, created, model, new Delta(null, null, calls), null);
+        return toolCalls(id, created, model, 0, calls);
+    }
+
+    /** The same for choice {@code index} of several. */
+    public static ChatCompletionChunk toolCalls(String id, long created, String model, int index, List<ToolCall> calls) {
+        return new ChatCompletionChunk(id, created, model, List.of(new Choice(index, new Delta(null, null, calls), null)),
+                null);
     }
 
     public static ChatCompletionChunk finish(String id, long created, String model, String finishReason) {

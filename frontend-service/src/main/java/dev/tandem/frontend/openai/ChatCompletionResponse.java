@@ -17,13 +17,12 @@ public record ChatCompletionResponse(String id, long created, String model, List
     public record Choice(
             int index,
             Message message,
-            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason) {
+            @JsonInclude(JsonInclude.Include.ALWAYS) @JsonProperty("finish_reason") String finishReason,
+            /** {@link Logprobs}' chat or completions shape; null (written as null) when none were asked for. */
+            @JsonInclude(JsonInclude.Include.ALWAYS) Object logprobs) {
 
-        /** We do not compute logprobs; OpenAI sends an explicit null then. */
-        @JsonProperty(value = "logprobs", access = JsonProperty.Access.READ_ONLY)
-        @JsonInclude(JsonInclude.Include.ALWAYS)
-        public Object logprobs() {
-            return null;
+        public Choice(int index, Message message, String finishReason) {
+            this(index, message, finishReason, null);
         }
     }
 

@@ -10,11 +10,14 @@ public final class OpenAiException extends RuntimeException {
 
     public static final String INVALID_REQUEST_ERROR = "invalid_request_error";
     public static final String SERVER_ERROR = "server_error";
+    /** The {@code code} of a 503 for lost or unreachable workers. */
+    public static final String WORKER_UNAVAILABLE = "worker_unavailable";
 
     private final int status;
     private final String type;
     private final String param;
     private final String code;
+    private int retryAfterSeconds;
 
     public OpenAiException(int status, String type, String param, String code, String message) {
         super(message);
@@ -45,6 +48,24 @@ public final class OpenAiException extends RuntimeException {
         return new OpenAiException(503, SERVER_ERROR, null, "service_unavailable", message);
     }
 
+    /**
+     * 503 because every worker is busy (load shedding): the client should retry after {@code retryAfterSeconds}.
+     * Dynamo's message, {@code All workers are busy, please retry later}.
+     */
+    public static OpenAiException busy(String message, int retryAfterSeconds) {
+        OpenAiException error = new OpenAiException(503, SERVER_ERROR, null, "service_unavailable", message);
+        error.retryAfterSeconds = retryAfterSeconds;
+        return error;
+    }
+
+    /**
+     * 503 because the workers a request needs are gone (lost, unreachable, or its migrations used up): not an
+     * overload, which {@code code} {@code worker_unavailable} tells apart.
+     */
+    public static OpenAiException workerUnavailable(String message) {
+        return new OpenAiException(503, SERVER_ERROR, null, WORKER_UNAVAILABLE, message);
+    }
+
     /** 500: a bug or an unexpected failure; the message must not leak internals. */
     public static OpenAiException internal(String message) {
         return new OpenAiException(500, SERVER_ERROR, null, null, message);
@@ -64,5 +85,10 @@ public final class OpenAiException extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 = none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -96,7 +96,11 @@ public class OpenAiExceptionMappers {
     }
 
     private static RestResponse<ErrorBody> respond(OpenAiException error) {
-        return RestResponse.ResponseBuilder.<ErrorBody>create(error.status())
+        RestResponse.ResponseBuilder<ErrorBody> response = RestResponse.ResponseBuilder.create(error.status());
+        if (error.retryAfterSeconds() > 0) {
+            response.header("Retry-After", String.valueOf(error.retryAfterSeconds()));
+        }
+        return response
                 .entity(ErrorBody.from(error))
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .build();

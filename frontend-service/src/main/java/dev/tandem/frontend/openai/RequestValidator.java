@@ -24,6 +24,11 @@ import java.util.function.Predicate;
 public final class RequestValidator {
 
     private static final int MAX_STOP_STRINGS = 32;
+    /** Most choices per request (Dynamo's limit). */
+    public static final int MAX_N = 128;
+    /** Most alternatives per token: chat's {@code top_logprobs}, completions' {@code logprobs}. */
+    public static final int MAX_TOP_LOGPROBS = 20;
+    public static final int MAX_COMPLETION_LOGPROBS = 5;
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     private RequestValidator() {
@@ -37,7 +42,8 @@ public final class RequestValidator {
         requireBody(request);
         if (!ignoreUnsupported) {
             List<String> refused = new ArrayList<>();
-            UnsupportedParams.collect("", request.otherFields(), CHAT_FIELDS, refused);
+            UnsupportedParams.collect("", without(request.otherFields(), CHAT_SERVED), UnsupportedParams.GENERATION,
+                    refused);
             collectFromMessages(request.messages(), refused);
             collectFromStreamOptions(request.streamOptions(), refused);
             UnsupportedParams.refuse(refused);
@@ -47,7 +53,7 @@ public final class RequestValidator {
         requirePositive("max_tokens", request.maxTokens());
         requirePositive("max_completion_tokens", request.maxCompletionTokens());
         Integer maxTokens = request.maxCompletionTokens() != null ? request.maxCompletionTokens() : request.maxTokens();
-        return options(request, maxTokens);
+        return options(request, maxTokens, chatLogprobs(request.otherFields()));
     }
 
     public static GenerationOptions validate(CompletionRequest request) {
@@ -58,7 +64,8 @@ public final class RequestValidator {
         requireBody(request);
         if (!ignoreUnsupported) {
             List<String> refused = new ArrayList<>();
-            UnsupportedParams.collect("", request.otherFields(), UnsupportedParams.GENERATION, refused);
+            UnsupportedParams.collect("", without(request.otherFields(), COMPLETION_SERVED), UnsupportedParams.GENERATION,
+                    refused);
             collectFromStreamOptions(request.streamOptions(), refused);
             UnsupportedParams.refuse(refused);
         }
@@ -67,7 +74,57 @@ public final class RequestValidator {
             throw OpenAiException.badRequest("prompt", "'prompt' is required and must be a non-empty string");
         }
         requirePositive("max_tokens", request.maxTokens());
-        return options(request, request.maxTokens());
+        return options(request, request.maxTokens(), completionLogprobs(request.otherFields()));
+    }
+
+    /** Fields read from a request's {@code otherFields} rather than declared: served, so never refused. */
+    private static final Set<String> CHAT_SERVED = Set.of("logprobs", "top_logprobs", "tools", "tool_choice",
+            "parallel_tool_calls");
+    private static final Set<String> COMPLETION_SERVED = Set.of("logprobs");
+
+    private static Map<String, JsonNode> without(Map<String, JsonNode> fields, Set<String> names) {
+        Map<String, JsonNode> rest = new HashMap<>(fields);
+        rest.keySet().removeAll(names);
+        return rest;
+    }
+
+    private static JsonNode given(Map<String, JsonNode> fields, String name) {
+        JsonNode value = fields.get(name);
+        return value == null || value.isNull() ? null : value;
+    }
+
+    /** Chat: {@code logprobs} (a boolean) and {@code top_logprobs} (0 to 20, with logprobs only); null = none. */
+    private static Integer chatLogprobs(Map<String, JsonNode> fields) {
+        JsonNode logprobs = given(fields, "logprobs");
+        JsonNode top = given(fields, "top_logprobs");
+        if (logprobs != null && !logprobs.isBoolean()) {
+            throw OpenAiException.badRequest("logprobs", "'logprobs' must be a boolean, got " + logprobs);
+        }
+        boolean wanted = logprobs != null && logprobs.booleanValue();
+        if (top == null) {
+            return wanted ? 0 : null;
+        }
+        if (!top.isIntegralNumber() || top.asLong() < 0 || top.asLong() > MAX_TOP_LOGPROBS) {
+            throw OpenAiException.badRequest("top_logprobs",
+                    "'top_logprobs' must be an integer between 0 and " + MAX_TOP_LOGPROBS + ", got " + top);
+        }
+        if (!wanted && top.asInt() > 0) {
+            throw OpenAiException.badRequest("top_logprobs", "'top_logprobs' requires 'logprobs' to be true");
+        }
+        return wanted ? top.asInt() : null;
+    }
+
+    /** Completions: {@code logprobs}, the legacy integer (0 to 5); null = none. */
+    private static Integer completionLogprobs(Map<String, JsonNode> fields) {
+        JsonNode logprobs = given(fields, "logprobs");
+        if (logprobs == null) {
+            return null;
+        }
+        if (!logprobs.isIntegralNumber() || logprobs.asLong() < 0 || logprobs.asLong() > MAX_COMPLETION_LOGPROBS) {
+            throw OpenAiException.badRequest("logprobs",
+                    "'logprobs' must be an integer between 0 and " + MAX_COMPLETION_LOGPROBS + ", got " + logprobs);
+        }
+        return logprobs.asInt();
     }
 
     /**
@@ -112,17 +169,6 @@ public final class RequestValidator {
         }
     }
 
-    /** A chat request's served fields beyond the shared ones: the tools, checked by {@link ToolChoices}. */
-    private static final Map<String, Predicate<JsonNode>> CHAT_FIELDS = chatFields();
-
-    private static Map<String, Predicate<JsonNode>> chatFields() {
-        Map<String, Predicate<JsonNode>> fields = new HashMap<>(UnsupportedParams.GENERATION);
-        for (String served : List.of("tools", "tool_choice", "parallel_tool_calls")) {
-            fields.put(served, value -> true);
-        }
-        return Map.copyOf(fields);
-    }
-
     /** Served message fields, their shapes checked in {@link #requireMessages}. */
     private static final Map<String, Predicate<JsonNode>> MESSAGE_NOTHING_ASKED = Map.of(
             "tool_calls", value -> true,
@@ -146,14 +192,14 @@ public final class RequestValidator {
         }
     }
 
-    private static GenerationOptions options(GenerationRequest request, Integer maxTokens) {
+    private static GenerationOptions options(GenerationRequest request, Integer maxTokens, Integer logprobs) {
         boolean stream = Boolean.TRUE.equals(request.stream());
         if (request.streamOptions() != null && !stream) {
             throw OpenAiException.badRequest("stream_options",
                     "The 'stream_options' field is only allowed when 'stream' is set to true");
         }
-        if (request.n() != null && request.n() != 1) {
-            throw OpenAiException.badRequest("n", "Only n=1 is supported: n > 1 is not supported yet");
+        if (request.n() != null && (request.n() < 1 || request.n() > MAX_N)) {
+            throw OpenAiException.badRequest("n", "'n' must be between 1 and " + MAX_N + ", got " + request.n());
         }
         boolean includeUsage = stream && request.streamOptions() != null
                 && Boolean.TRUE.equals(request.streamOptions().includeUsage());
@@ -173,7 +219,9 @@ public final class RequestValidator {
                 penalty("frequency_penalty", request.frequencyPenalty()),
                 penalty("presence_penalty", request.presencePenalty()),
                 logitBias(request.logitBias()),
-                jsonSchema(request));
+                jsonSchema(request),
+                logprobs,
+                request.n() == null ? 1 : request.n());
     }
 
     /** {@code response_format}'s schema, or the tool call's when {@code tool_choice} forces one. */

@@ -33,8 +33,7 @@ public class SseEvents {
 
     /**
      * An error after the stream has started, when the status can no longer change: an event holding
-     * the OpenAI error body, as OpenAI and vLLM send it. The stream must end after it, without
-     * {@link #DONE}.
+     * the OpenAI error body, as OpenAI and vLLM send it. {@link #DONE} follows it, as vLLM sends it.
      */
     public String error(OpenAiException error) {
         return event(ErrorBody.from(error));

@@ -26,8 +26,6 @@ public final class UnsupportedParams {
     /** OpenAI generation fields Tandem does not serve yet, with the values that ask for none of it. */
     static final Map<String, Predicate<JsonNode>> GENERATION = Map.of(
             "user", JsonNode::isTextual,
-            "logprobs", value -> value.isBoolean() && !value.booleanValue(),
-            "top_logprobs", value -> value.isIntegralNumber() && value.asLong() == 0,
             "echo", value -> value.isBoolean() && !value.booleanValue(),
             "best_of", value -> value.isIntegralNumber() && value.asLong() == 1,
             // served (RequestValidator reads it): text, json_object, json_schema

@@ -85,9 +85,9 @@ public class WorkerDirectory {
         return workers.get(role);
     }
 
-    /** Reachable workers of a role, least loaded first. */
+    /** Reachable workers of a role that take work (not draining), least loaded first. */
     public List<WorkerEndpoint> candidates(WorkerRole role) {
-        return workers.get(role).stream().filter(WorkerEndpoint::reachable)
+        return workers.get(role).stream().filter(worker -> worker.reachable() && !worker.draining())
                 .sorted(Comparator.comparingDouble(WorkerEndpoint::load)).toList();
     }
 
@@ -136,6 +136,10 @@ public class WorkerDirectory {
                     public void onNext(WorkerInfo info) {
                         if (!endpoint.reachable()) {
                             LOG.infof("Worker %s (%s) is reachable", endpoint.address(), info.getWorkerId());
+                        }
+                        if (info.getDraining() && !endpoint.draining()) {
+                            LOG.infof("Worker %s (%s) is draining: routing no new work to it", endpoint.address(),
+                                    info.getWorkerId());
                         }
                         endpoint.reported(info);
                         onInfo.accept(info);

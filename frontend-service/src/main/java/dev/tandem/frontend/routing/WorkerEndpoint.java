@@ -35,6 +35,12 @@ public final class WorkerEndpoint {
         return lastInfo;
     }
 
+    /** The worker said it is shutting down: it takes no new work, so routing skips it. */
+    public boolean draining() {
+        WorkerInfo info = lastInfo;
+        return info != null && info.getDraining();
+    }
+
     void reported(WorkerInfo info) {
         lastInfo = info;
         reachable = true;

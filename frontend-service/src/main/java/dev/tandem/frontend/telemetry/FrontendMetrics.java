@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.inject.Singleton;
 
+import dev.tandem.frontend.config.FrontendConfig;
 import dev.tandem.frontend.config.HistogramConfig;
 import dev.tandem.frontend.model.ServedModel;
 import dev.tandem.frontend.routing.WorkerReports;
@@ -68,11 +69,13 @@ public class FrontendMetrics implements WorkerReports {
     private final Map<List<String>, Counter> cancellations = new ConcurrentHashMap<>();
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Counter migrations;
+    private final Counter ongoingMigrations;
+    private final Counter migrationMaxSeqLenExceeded;
     private final AtomicBoolean modelReported = new AtomicBoolean();
     final WorkerMetrics workers;
 
     public FrontendMetrics(MeterRegistry registry, PrometheusMeterRegistry prometheus, ServedModel served,
-            HistogramConfig histogramConfig) {
+            HistogramConfig histogramConfig, FrontendConfig config) {
         Function<String, String> overrides = HistogramBuckets.overrides(histogramConfig);
         this.registry = registry;
         this.displayName = served.name();
@@ -105,6 +108,13 @@ public class FrontendMetrics implements WorkerReports {
                 .tag("model", model).register(registry);
         migrations = Counter.builder(PREFIX + "model_migration").description("Total number of request migrations")
                 .tags("model", model, "migration_type", "new_request").register(registry);
+        ongoingMigrations = Counter.builder(PREFIX + "model_migration").description("Total number of request migrations")
+                .tags("model", model, "migration_type", "ongoing_request").register(registry);
+        migrationMaxSeqLenExceeded = Counter.builder(PREFIX + "model_migration_max_seq_len_exceeded")
+                .description("Requests not migrated because their sequence exceeded the migration max sequence length")
+                .tag("model", model).register(registry);
+        Gauge.builder(PREFIX + "model_migration_limit", config.migration(), m -> m.limit())
+                .description("Maximum number of request migrations").tag("model", displayName).register(registry);
         templateSeconds = SpecHistogram.register(histograms, PREFIX + "template_seconds",
                 "Time to render the chat template", TEMPLATE_BUCKETS).labels();
         tokenizeSeconds = SpecHistogram.register(histograms, PREFIX + "tokenize_seconds", "Time to tokenize the prompt",
@@ -205,6 +215,15 @@ public class FrontendMetrics implements WorkerReports {
         migrations.increment();
     }
 
+    /** A request whose worker was lost mid-stream sent again, with what it had generated, to another worker. */
+    void migratedOngoing() {
+        ongoingMigrations.increment();
+    }
+
+    void migrationMaxSeqLenExceeded() {
+        migrationMaxSeqLenExceeded.increment();
+    }
+
     void tokenized(long nanos) {
         tokenizeLatency.record(nanos / 1e6);
     }
@@ -226,6 +245,9 @@ public class FrontendMetrics implements WorkerReports {
             return "internal";
         }
         int status = api.status();
+        if (status == 503 && OpenAiException.WORKER_UNAVAILABLE.equals(api.code())) {
+            return "internal"; // workers lost or unreachable: not an overload
+        }
         return switch (status) {
             case 400 -> "validation";
             case 404 -> "not_found";

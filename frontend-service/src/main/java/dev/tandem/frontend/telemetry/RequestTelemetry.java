@@ -130,6 +130,29 @@ public final class RequestTelemetry implements RequestListener {
         }
     }
 
+    @Override
+    public void migrating(int attempt, int generatedTokens, String reason) {
+        if (generatedTokens > 0) {
+            metrics.migratedOngoing();
+        } else {
+            metrics.migrated();
+        }
+        decodeWorker = null; // the next decode worker is the migration's, not a failover's
+        span.addEvent("migration", io.opentelemetry.api.common.Attributes.of(
+                io.opentelemetry.api.common.AttributeKey.longKey("migration.attempt"), (long) attempt,
+                io.opentelemetry.api.common.AttributeKey.longKey("migration.generated_tokens"), (long) generatedTokens,
+                io.opentelemetry.api.common.AttributeKey.stringKey("migration.reason"), reason));
+        log(Logger.Level.INFO, "request migrating", Map.of("attempt", attempt, "generated_tokens", generatedTokens,
+                "reason", reason));
+    }
+
+    @Override
+    public void migrationMaxSeqLenExceeded(int sequenceLength) {
+        metrics.migrationMaxSeqLenExceeded();
+        span.addEvent("migration_max_seq_len_exceeded", io.opentelemetry.api.common.Attributes.of(
+                io.opentelemetry.api.common.AttributeKey.longKey("sequence_length"), (long) sequenceLength));
+    }
+
     /**
      * A chunk of {@code count} tokens arrived from the workers; the first says how many prompt tokens the worker
      * that ran the prompt found in its prefix cache.

@@ -36,7 +36,7 @@ public class DecodeClient {
     public Multi<TokenChunk> generate(GenerateRequest request, List<WorkerEndpoint> candidates,
             Context trace, RequestWorkers reached, Consumer<WorkerEndpoint> trying) {
         return Failover.multi(candidates, worker -> call(request, worker, trace, reached, trying),
-                () -> Multi.createFrom().failure(OpenAiException.serviceUnavailable(
+                () -> Multi.createFrom().failure(OpenAiException.workerUnavailable(
                         "No decode worker reachable (" + candidates.size() + " tried)")));
     }
 
@@ -49,7 +49,7 @@ public class DecodeClient {
         var stub = DecodeWorkerGrpc.newStub(worker.channel()).withInterceptors(RequestIds.attach(request.getRequestId()));
         return WorkerCalls.<GenerateRequest, GenerateResponse>serverStream(request, trace, stub::generate)
                 .map(response -> new TokenChunk(response.getTokenIdsList(), response.getFinishReason(),
-                        response.getCachedTokens()))
+                        response.getCachedTokens(), response.getLogprobsList()))
                 .onTermination().invoke(worker::requestEnded);
     }
 }

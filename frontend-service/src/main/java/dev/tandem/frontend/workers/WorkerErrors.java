@@ -25,6 +25,28 @@ public final class WorkerErrors {
         return Status.fromThrowable(error).getCode() == Status.Code.UNAVAILABLE;
     }
 
+    /**
+     * Whether a failed worker call may be run again elsewhere: the worker went away (UNAVAILABLE: unreachable,
+     * stream dropped, draining) or lost the KV it was to start from (ABORTED). Errors already turned into API
+     * errors (no worker left, a refusal) are final.
+     */
+    public static boolean isMigratable(Throwable error) {
+        if (error instanceof OpenAiException) {
+            return false;
+        }
+        Status.Code code = Status.fromThrowable(error).getCode();
+        return code == Status.Code.UNAVAILABLE || code == Status.Code.ABORTED;
+    }
+
+    /** What a worker's failure says, for a message. */
+    public static String describe(Throwable error) {
+        if (error instanceof OpenAiException) {
+            return error.getMessage();
+        }
+        Status status = Status.fromThrowable(error);
+        return status.getDescription() != null ? status.getCode() + ": " + status.getDescription() : status.getCode().toString();
+    }
+
     public static Throwable toApiError(Throwable error) {
         if (error instanceof OpenAiException) {
             return error;
@@ -33,8 +55,8 @@ public final class WorkerErrors {
         String detail = status.getDescription() != null ? status.getDescription() : status.getCode().toString();
         return switch (status.getCode()) {
             case INVALID_ARGUMENT, OUT_OF_RANGE -> OpenAiException.badRequest(null, detail);
-            case RESOURCE_EXHAUSTED -> OpenAiException.serviceUnavailable(ALL_BUSY + ", please retry later: " + detail);
-            case UNAVAILABLE, DEADLINE_EXCEEDED -> OpenAiException.serviceUnavailable("No worker reachable: " + detail);
+            case RESOURCE_EXHAUSTED -> OpenAiException.busy(ALL_BUSY + ", please retry later: " + detail, 1);
+            case UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED -> OpenAiException.workerUnavailable("No worker reachable: " + detail);
             default -> {
                 LOG.errorf(error, "Worker call failed");
                 yield OpenAiException.internal("worker error: " + detail);

@@ -51,8 +51,8 @@ class OpenAiErrorsTest {
     }
 
     @Test
-    void nOtherThanOneIs400() {
-        post("/v1/chat/completions", "{\"model\":\"" + MODEL + "\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+    void nOutsideOneTo128Is400() {
+        post("/v1/chat/completions", "{\"model\":\"" + MODEL + "\",\"n\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
                 .statusCode(400).body("error.param", equalTo("n"));
     }
 

@@ -57,8 +57,6 @@ class UnsupportedParamsTest {
 
     @Test
     void openAiFieldsNotServedYetAreRefusedByName() {
-        refused("/v1/chat/completions", chat("\"logprobs\":true,\"top_logprobs\":2"), "logprobs");
-        refused("/v1/chat/completions", chat("\"top_logprobs\":2"), "top_logprobs");
         // a schema the constraint does not enforce is refused by name, not half-applied
         post("/v1/chat/completions", chat("\"response_format\":{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"x\","
                 + "\"schema\":{\"type\":\"string\",\"pattern\":\"a+\"}}}")).statusCode(400)
@@ -68,11 +66,22 @@ class UnsupportedParamsTest {
         refused("/v1/completions", completion("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"),
                 "tools");
         refused("/v1/completions", completion("\"tool_choice\":\"required\""), "tool_choice");
-        refused("/v1/completions", completion("\"logprobs\":2"), "logprobs");
+        refused("/v1/completions", completion("\"top_logprobs\":2"), "top_logprobs"); // a chat field only
         refused("/v1/completions", completion("\"echo\":true"), "echo");
         refused("/v1/completions", completion("\"suffix\":\"end\""), "suffix");
         refused("/v1/completions", completion("\"best_of\":3"), "best_of");
-        post("/v1/chat/completions", chat("\"n\":2")).statusCode(400).body("error.param", equalTo("n"));
+    }
+
+    @Test
+    void servedLogprobsAndNAreCheckedNotRefused() {
+        // past validation: a 503, as no worker listens in these tests
+        post("/v1/chat/completions", chat("\"logprobs\":true,\"top_logprobs\":20,\"n\":128")).statusCode(503);
+        post("/v1/completions", completion("\"logprobs\":5,\"n\":2")).statusCode(503);
+        post("/v1/chat/completions", chat("\"logprobs\":true,\"top_logprobs\":21")).statusCode(400)
+                .body("error.param", equalTo("top_logprobs"));
+        post("/v1/chat/completions", chat("\"top_logprobs\":2")).statusCode(400).body("error.param", equalTo("top_logprobs"));
+        post("/v1/completions", completion("\"logprobs\":6")).statusCode(400).body("error.param", equalTo("logprobs"));
+        post("/v1/chat/completions", chat("\"n\":129")).statusCode(400).body("error.param", equalTo("n"));
     }
 
     @Test

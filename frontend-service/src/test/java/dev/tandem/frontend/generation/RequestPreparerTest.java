@@ -59,7 +59,7 @@ class RequestPreparerTest {
 
     private static GenerationOptions options(String model, Integer maxTokens, Map<Integer, Float> logitBias) {
         return new GenerationOptions(model, false, false, maxTokens, 0f, 1f, 0, 0f, 7L, false, List.of(), 1f, 0f, 0f,
-                logitBias, null);
+                logitBias);
     }
 
     @Test

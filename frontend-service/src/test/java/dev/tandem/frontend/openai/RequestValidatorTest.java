@@ -38,7 +38,7 @@ class RequestValidatorTest {
         GenerationOptions options = chat("""
                 {"model":"m","messages":[{"role":"user","content":"Hi"}]}""");
         assertEquals(new GenerationOptions("m", false, false, null, 1.0f, 1.0f, 0, 0.0f, null, false, List.of(),
-                1.0f, 0.0f, 0.0f, Map.of(), null),
+                1.0f, 0.0f, 0.0f, Map.of()),
                 options);
     }
 
@@ -49,7 +49,7 @@ class RequestValidatorTest {
                  "stream_options":{"include_usage":true},"max_tokens":9,"temperature":0,"top_p":0.5,
                  "top_k":40,"min_p":0.05,"seed":7,"stop":"\\n","n":1,"ignore_eos":true}""");
         assertEquals(new GenerationOptions("m", true, true, 9, 0.0f, 0.5f, 40, 0.05f, 7L, true, List.of("\n"),
-                1.0f, 0.0f, 0.0f, Map.of(), null),
+                1.0f, 0.0f, 0.0f, Map.of()),
                 options);
     }
 
@@ -92,7 +92,7 @@ class RequestValidatorTest {
         "top_p | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"top_p\":1.5}",
         "top_k | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"top_k\":-2}",
         "min_p | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"min_p\":1.1}",
-        "n | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"n\":2}",
+        "n | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"n\":129}",
         "n | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"n\":0}",
         "stream_options | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"stream_options\":{\"include_usage\":true}}",
         "stream_options | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"stream\":false,\"stream_options\":{}}",
@@ -113,10 +113,10 @@ class RequestValidatorTest {
     }
 
     @Test
-    void nAboveOneSaysItIsNotSupportedYet() {
+    void nAbove128IsRefused() {
         OpenAiException error = rejectedChat("""
-                {"model":"m","messages":[{"role":"user","content":"a"}],"n":3}""");
-        assertTrue(error.getMessage().contains("n > 1 is not supported yet"), error.getMessage());
+                {"model":"m","messages":[{"role":"user","content":"a"}],"n":129}""");
+        assertTrue(error.getMessage().contains("between 1 and 128"), error.getMessage());
     }
 
     @Test
@@ -153,7 +153,7 @@ class RequestValidatorTest {
         "prompt | {\"model\":\"m\"}",
         "prompt | {\"model\":\"m\",\"prompt\":\"\"}",
         "max_tokens | {\"model\":\"m\",\"prompt\":\"x\",\"max_tokens\":0}",
-        "n | {\"model\":\"m\",\"prompt\":\"x\",\"n\":2}",
+        "n | {\"model\":\"m\",\"prompt\":\"x\",\"n\":129}",
         "stream_options | {\"model\":\"m\",\"prompt\":\"x\",\"stream_options\":{\"include_usage\":true}}",
     })
     void rejectsCompletionRequest(String param, String json) {

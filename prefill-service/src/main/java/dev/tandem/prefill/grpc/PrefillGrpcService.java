@@ -53,8 +53,8 @@ public class PrefillGrpcService implements PrefillWorker {
     private final KvHandleRegistry handles;
     private final WorkerRuntime runtime;
     private final AdvertisedAddress address;
-    private final FinishRule finishRule;
-    private final KvLayout layout;
+    private volatile FinishRule finishRule;
+    private volatile KvLayout layout;
     private final ComponentMetrics metrics;
 
     public PrefillGrpcService(PrefillQueue queue, KvHandleRegistry handles, WorkerRuntime runtime, AdvertisedAddress address,
@@ -64,10 +64,25 @@ public class PrefillGrpcService implements PrefillWorker {
         this.handles = handles;
         this.runtime = runtime;
         this.address = address;
-        this.finishRule = new FinishRule(runtime.model().tokenizer(), runtime.model().config().contextLength());
-        KvBlockPool pool = runtime.pool();
-        this.layout = KvLayout.newBuilder().setNumLayers(pool.numLayers()).setKvDim(pool.kvDim())
-                .setBlockSize(pool.blockSize()).build();
+    }
+
+    /** Created with the gRPC server, on an event loop: what needs the model waits for the first request. */
+    private FinishRule finishRule() {
+        FinishRule rule = finishRule;
+        if (rule == null) {
+            finishRule = rule = new FinishRule(runtime.model().tokenizer(), runtime.model().config().contextLength());
+        }
+        return rule;
+    }
+
+    private KvLayout layout() {
+        KvLayout kvLayout = layout;
+        if (kvLayout == null) {
+            KvBlockPool pool = runtime.pool();
+            layout = kvLayout = KvLayout.newBuilder().setNumLayers(pool.numLayers()).setKvDim(pool.kvDim())
+                    .setBlockSize(pool.blockSize()).build();
+        }
+        return kvLayout;
     }
 
     @Override
@@ -98,7 +113,8 @@ public class PrefillGrpcService implements PrefillWorker {
             return Uni.createFrom().failure(status.asRuntimeException());
         }
         LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
-        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed, constraint))
+        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed, constraint,
+                        ProtoMapping.topLogprobs(request.getSampling()), ProtoMapping.stepOffset(request.getSampling(), prompt.length)))
                 .map(prefilled -> {
                     call.busy(prefilled.prefillMicros() * 1000);
                     metrics.promptTokens(prompt.length - prefilled.cachedTokens(), prefilled.cachedTokens());
@@ -120,7 +136,10 @@ public class PrefillGrpcService implements PrefillWorker {
                 .setFirstTokenId(prefilled.firstToken())
                 .setCachedTokens(prefilled.cachedTokens())
                 .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
-        var finished = finishRule.check(prefilled.firstToken(), 1, promptLength + 1, sampling, prefilled.constraint());
+        if (prefilled.firstLogprobs() != null) {
+            response.setFirstLogprob(ProtoMapping.logprob(prefilled.firstLogprobs()));
+        }
+        var finished = finishRule().check(prefilled.firstToken(), 1, promptLength + 1, sampling, prefilled.constraint());
         if (finished.isPresent()) {
             runtime.pool().free(prefilled.sequence());
             return response.setFinishReason(ProtoMapping.finishReason(finished.get())).build();
@@ -167,7 +186,7 @@ public class PrefillGrpcService implements PrefillWorker {
                 .setNumTokens(tokens)
                 .setKeys(UnsafeByteOperations.unsafeWrap(keys.flip()))
                 .setValues(UnsafeByteOperations.unsafeWrap(values.flip()))
-                .setLayout(layout)
+                .setLayout(layout())
                 .build();
     }
 

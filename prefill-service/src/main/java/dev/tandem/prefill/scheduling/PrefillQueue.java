@@ -21,6 +21,7 @@ import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.kv.KvBlockPool;
 import dev.tandem.engine.kv.KvReservation;
 import dev.tandem.engine.kv.KvSequence;
+import dev.tandem.engine.sampling.LogProbs;
 import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.engine.sampling.TokenConstraint;
 import dev.tandem.engine.sampling.SamplingParams;
@@ -42,13 +43,16 @@ public class PrefillQueue {
 
     /** The KV of a prompt, the first token sampled after it, and how many prompt tokens came from the prefix cache. */
     public record Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros,
-            TokenConstraint constraint) {
+            TokenConstraint constraint, LogProbs firstLogprobs) {
+
+        public Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros) {
+            this(sequence, firstToken, cachedTokens, queueMicros, prefillMicros, null, null);
+        }
     }
 
     /** A request waiting for the engine. */
     private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, TokenConstraint constraint,
-            long submittedAt,
-            AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
+            int topLogprobs, int stepOffset, long submittedAt, AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
     }
 
     /** A request admitted to a batch: its sequence holds the cached prefix and blocks for the rest. */
@@ -86,12 +90,19 @@ public class PrefillQueue {
      * {@link CancellationException} when the request was cancelled first.
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
-        return submit(requestId, promptTokens, sampling, seed, null);
+        return submit(requestId, promptTokens, sampling, seed, null, -1, 0);
     }
 
-    /** As {@link #submit(String, int[], SamplingParams, long)}, the first token chosen among those {@code constraint} allows. */
+    /**
+     * As {@link #submit(String, int[], SamplingParams, long)}, the first token chosen among those {@code constraint}
+     * allows (null: any).
+     *
+     * @param topLogprobs top entries to return with the first token's logprob, -1 for no logprobs
+     * @param stepOffset  for a migrated request, how many of the prompt's last tokens were generated for it before:
+     *                    the first token is sampled as the next step of that request (see {@link TokenHistory#resumed})
+     */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed,
-            TokenConstraint constraint) {
+            TokenConstraint constraint, int topLogprobs, int stepOffset) {
         AtomicBoolean cancelled = new AtomicBoolean();
         CompletableFuture<Prefilled> result = new CompletableFuture<>();
         active.put(requestId, cancelled);
@@ -105,7 +116,8 @@ public class PrefillQueue {
         if (stopped) {
             result.completeExceptionally(new CancellationException("the prefill worker is stopping"));
         } else {
-            waiting.add(new Pending(requestId, promptTokens, sampling, seed, constraint, System.nanoTime(), cancelled, result));
+            waiting.add(new Pending(requestId, promptTokens, sampling, seed, constraint, topLogprobs, stepOffset,
+                    System.nanoTime(), cancelled, result));
         }
         return result;
     }
@@ -227,12 +239,14 @@ public class PrefillQueue {
             }
             try {
                 int first = sampler.sample(logits[i], request.sampling(), request.seed(),
-                        TokenHistory.ofPrompt(request.prompt()), request.constraint());
+                        TokenHistory.resumed(request.prompt(), request.stepOffset()), request.constraint());
                 if (request.constraint() != null) {
                     request.constraint().accept(first);
                 }
+                LogProbs logprobs = request.topLogprobs() < 0 ? null
+                        : LogProbs.of(logits[i], first, request.topLogprobs()); // the logits after penalties
                 request.result().complete(new Prefilled(admitted.sequence(), first, admitted.cached(),
-                        (startedAt - request.submittedAt()) / 1000, prefillMicros, request.constraint()));
+                        (startedAt - request.submittedAt()) / 1000, prefillMicros, request.constraint(), logprobs));
             } catch (RuntimeException e) {
                 pool.free(admitted.sequence());
                 request.result().completeExceptionally(e);

@@ -41,12 +41,15 @@ public record LoggingSettings(boolean jsonl, boolean localTimeZone, boolean span
 
     /**
      * Dynamo's default {@code [log_filters]} quieten its chattiest libraries (h2, tonic, opentelemetry...) to
-     * {@code error}; these are their Java counterparts.
+     * {@code error}; these are their Java counterparts. Quarkus' OpenTelemetry context storage logs every context
+     * switch at debug ("Setting Otel context …"), outside any request's span: kept at info, so that under
+     * {@code DYN_LOG=debug} every line of a request still carries its trace ids.
      */
     public static final Map<String, String> DEFAULT_FILTERS = Map.of(
             "io.netty", "ERROR",
             "io.grpc", "ERROR",
-            "io.opentelemetry", "ERROR");
+            "io.opentelemetry", "ERROR",
+            "io.quarkus.opentelemetry.runtime.QuarkusContextStorage", "INFO");
 
     /** The category of the span lifecycle lines; forced on when they are asked for (Dynamo's forced directive). */
     public static final String SPAN_EVENTS_CATEGORY = "request_span";

@@ -1,6 +1,10 @@
 package dev.tandem.worker.grpc;
 
 import java.util.List;
+
+import dev.tandem.engine.sampling.LogProbs;
+import dev.tandem.protocol.grpc.TokenLogprob;
+import dev.tandem.protocol.grpc.TopLogprob;
 import java.util.concurrent.ThreadLocalRandom;
 
 import dev.tandem.engine.kv.KvBlockPool;
@@ -29,6 +33,26 @@ public final class ProtoMapping {
     /** The request's seed, or one of the worker's choosing. */
     public static long seed(dev.tandem.protocol.grpc.SamplingParams proto) {
         return proto.hasSeed() ? proto.getSeed() : ThreadLocalRandom.current().nextLong();
+    }
+
+    /** Top entries a request asks for with each token's logprob (0 to 20), or -1 when it asks for no logprobs. */
+    public static int topLogprobs(dev.tandem.protocol.grpc.SamplingParams proto) {
+        return proto.hasTopLogprobs() ? Math.max(0, Math.min(proto.getTopLogprobs(), LogProbs.MAX_TOP)) : -1;
+    }
+
+    public static TokenLogprob logprob(LogProbs logprobs) {
+        TokenLogprob.Builder out = TokenLogprob.newBuilder().setLogprob(logprobs.logprob());
+        int[] ids = logprobs.topIds();
+        float[] values = logprobs.topLogprobs();
+        for (int i = 0; i < ids.length; i++) {
+            out.addTop(TopLogprob.newBuilder().setTokenId(ids[i]).setLogprob(values[i]));
+        }
+        return out.build();
+    }
+
+    /** A migrated request's tokens generated before, at the end of its prompt (at most the whole prompt). */
+    public static int stepOffset(dev.tandem.protocol.grpc.SamplingParams proto, int promptLength) {
+        return Math.max(0, Math.min(proto.getStepOffset(), promptLength));
     }
 
     public static int[] tokens(List<Integer> ids) {

@@ -8,6 +8,7 @@ import dev.tandem.protocol.grpc.WorkerInfo;
 import dev.tandem.telemetry.SpanFields;
 import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.worker.WorkerWorkload;
+import dev.tandem.worker.health.WorkerHealth;
 import io.opentelemetry.api.trace.Span;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -19,15 +20,19 @@ public class WorkerGrpcService implements Worker {
     private final WorkerRuntime runtime;
     private final WorkerWorkload workload;
 
-    public WorkerGrpcService(WorkerRuntime runtime, WorkerWorkload workload) {
+    private final WorkerHealth health;
+
+    public WorkerGrpcService(WorkerRuntime runtime, WorkerWorkload workload, WorkerHealth health) {
         this.runtime = runtime;
         this.workload = workload;
+        this.health = health;
     }
 
     @Override
     public Uni<WorkerInfo> info(InfoRequest request) {
         WorkerInfo.Builder info = ProtoMapping.workerInfo(runtime, workload.role());
         workload.describeLoad(info);
+        info.setDraining(health.isDraining());
         return Uni.createFrom().item(info.build());
     }
 

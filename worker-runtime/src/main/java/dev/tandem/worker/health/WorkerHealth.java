@@ -1,13 +1,13 @@
 package dev.tandem.worker.health;
 
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * A worker's health as Dynamo's system status server reports it: ready once the engine is loaded, not ready
- * again once shutdown begins.
+ * What a worker knows of its own health, set by its lifecycle: model loaded, KV pool allocated, gRPC serving,
+ * draining. The SmallRye Health checks ({@link WorkerChecks}) report it at {@code /q/health/*}, and Dynamo's
+ * {@code /health} and {@code /live} are computed from those checks ({@link HealthResource}).
  */
 @ApplicationScoped
 public class WorkerHealth {
@@ -16,24 +16,47 @@ public class WorkerHealth {
     public static final String ENDPOINT = "generate";
 
     private final long startedAtNanos = System.nanoTime();
-    private final AtomicBoolean ready = new AtomicBoolean();
+    private volatile String model;
+    private volatile int kvBlocks;
+    private volatile boolean serving;
+    private volatile boolean draining;
 
-    public void markReady() {
-        ready.set(true);
+    /** The model is loaded and its KV pool holds {@code kvBlocks} blocks. */
+    public void loaded(String model, int kvBlocks) {
+        this.model = model;
+        this.kvBlocks = kvBlocks;
     }
 
-    public void markNotReady() {
-        ready.set(false);
+    /** The gRPC server takes requests. */
+    public void serving() {
+        serving = true;
     }
 
-    public boolean isReady() {
-        return ready.get();
+    /** Shutdown began: no new work, running work finishes or is handed back. */
+    public void draining() {
+        draining = true;
+    }
+
+    public boolean isDraining() {
+        return draining;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public int kvBlocks() {
+        return kvBlocks;
+    }
+
+    public boolean isServing() {
+        return serving;
     }
 
     /** {@code {"status":…,"uptime":{"secs":…,"nanos":…},"endpoints":{"generate":…}}}, the spec's body. */
-    public String body() {
+    public String body(boolean ready) {
         Duration uptime = Duration.ofNanos(System.nanoTime() - startedAtNanos);
-        String status = isReady() ? "ready" : "notready";
+        String status = ready ? "ready" : "notready";
         return "{\"status\":\"" + status + "\",\"uptime\":{\"secs\":" + uptime.toSeconds() + ",\"nanos\":"
                 + uptime.toNanosPart() + "},\"endpoints\":{\"" + ENDPOINT + "\":\"" + status + "\"}}";
     }

@@ -16,8 +16,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import dev.tandem.engine.LlamaEngine;
 import dev.tandem.engine.cuda.CudaForward;
-import dev.tandem.worker.WorkerRuntime;
 
 /**
  * A worker's {@code dynamo_component_*} metrics (the spec's §3.6), served on its system port: the request metrics
@@ -120,19 +120,21 @@ public final class ComponentMetrics {
                 .strongReference(true).register(registry);
     }
 
-    /** The metrics of a worker serving its runtime's model and KV pool (and its GPU's memory, on the CUDA backend). */
-    public static ComponentMetrics forWorker(MeterRegistry registry, String namespace, String component, WorkerRuntime runtime) {
-        ComponentMetrics metrics = new ComponentMetrics(registry, namespace, component, runtime.servedModelName(),
-                () -> runtime.pool().totalBlocks(), () -> runtime.pool().usedBlocks(), () -> runtime.pool().prefixCacheHitRate());
-        // Which engine runs: always 1, the facts in labels (cpu_kernels: native-avx2, native-avx512, java-vector, ...; none on a GPU).
+    /**
+     * The engine's gauges, once it is loaded (the worker's runtime wires these metrics to its model and KV pool: this
+     * package knows nothing of it): which engine runs, as {@code dynamo_component_engine_info} (always 1, the facts in
+     * labels: backend, and CPU kernels such as native-avx2, native-avx512, java-vector), and on the CUDA backend the
+     * GPU's memory.
+     */
+    public void engineGauges(MeterRegistry registry, String model, LlamaEngine engine) {
         Gauge.builder("dynamo_component_engine_info", () -> 1.0)
                 .description("The worker's engine: backend and CPU kernels in labels (value always 1)")
-                .tags(Tags.of("model", runtime.servedModelName(), "dynamo_component", metrics.component,
-                        "backend", runtime.engine().forwardPass() instanceof CudaForward ? "cuda" : "cpu",
-                        "cpu_kernels", runtime.engine().cpuKernels()))
+                .tags(Tags.of("model", model, "dynamo_component", component,
+                        "backend", engine.forwardPass() instanceof CudaForward ? "cuda" : "cpu",
+                        "cpu_kernels", engine.cpuKernels()))
                 .strongReference(true).register(registry);
-        if (runtime.engine().forwardPass() instanceof CudaForward gpu) {
-            Tags gpuTags = Tags.of("model", runtime.servedModelName(), "dynamo_component", metrics.component,
+        if (engine.forwardPass() instanceof CudaForward gpu) {
+            Tags gpuTags = Tags.of("model", model, "dynamo_component", component,
                     "device", String.valueOf(gpu.device().index()));
             Gauge.builder("dynamo_component_gpu_memory_used_bytes", () -> deviceMemory(gpu, true))
                     .description("Device memory in use (weights, KV cache, activations, other processes)").baseUnit("bytes")
@@ -140,7 +142,6 @@ public final class ComponentMetrics {
             Gauge.builder("dynamo_component_gpu_memory_total_bytes", () -> deviceMemory(gpu, false))
                     .description("Device memory in all").baseUnit("bytes").tags(gpuTags).strongReference(true).register(registry);
         }
-        return metrics;
     }
 
     /** Used or total bytes; NaN when the device cannot be asked. */

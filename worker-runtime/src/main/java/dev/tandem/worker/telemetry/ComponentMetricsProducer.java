@@ -17,6 +17,10 @@ public class ComponentMetricsProducer {
     ComponentMetrics componentMetrics(MeterRegistry registry, WorkerRuntime runtime, WorkerWorkload workload,
             DynamoConfig dynamo) {
         String component = workload.role() == WorkerRole.WORKER_ROLE_PREFILL ? ComponentMetrics.PREFILL : ComponentMetrics.BACKEND;
-        return ComponentMetrics.forWorker(registry, dynamo.namespace(), component, runtime);
+        // 0 until the model and pool are loaded: the metrics may be created first, with the gRPC server
+        return new ComponentMetrics(registry, dynamo.namespace(), component, runtime.servedModelName(),
+                () -> runtime.isLoaded() ? runtime.pool().totalBlocks() : 0,
+                () -> runtime.isLoaded() ? runtime.pool().usedBlocks() : 0,
+                () -> runtime.isLoaded() ? runtime.pool().prefixCacheHitRate() : 0);
     }
 }

@@ -128,7 +128,8 @@ public final class WorkerCall {
         if (errorType != null) {
             fields.put("error_type", errorType);
         }
-        log("success".equals(status) ? Logger.Level.INFO : Logger.Level.WARN, "request completed", fields);
+        // a cancellation is the caller's choice, not a failure of this worker: INFO, as a success
+        log("error".equals(status) ? Logger.Level.WARN : Logger.Level.INFO, "request completed", fields);
     }
 
     private void log(Logger.Level level, String message, Map<String, Object> extra) {
