@@ -2,6 +2,7 @@ package dev.tandem.frontend.api;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,11 +16,15 @@ import dev.tandem.frontend.generation.PreparedRequest;
 import dev.tandem.frontend.generation.TextDelta;
 import dev.tandem.frontend.generation.TextStream;
 import dev.tandem.frontend.model.ServedModel;
+import dev.tandem.frontend.openai.ChatCompletionChunk;
+import dev.tandem.frontend.openai.ChatCompletionResponse;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.openai.SseEvents;
 import dev.tandem.frontend.openai.StreamChunk;
+import dev.tandem.frontend.openai.ToolCall;
 import dev.tandem.frontend.openai.Usage;
 import dev.tandem.frontend.telemetry.RequestTelemetry;
+import dev.tandem.frontend.tools.ToolCallReader;
 import dev.tandem.telemetry.RequestIds;
 import io.smallrye.mutiny.Multi;
 import io.vertx.ext.web.RoutingContext;
@@ -46,6 +51,12 @@ public class CompletionResponder {
 
     RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
             RequestTelemetry telemetry) {
+        return respond(request, shape, http, id, telemetry, null);
+    }
+
+    /** @param tools a reader of tool calls for each choice of a chat response; null when no tools are offered */
+    RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
+            RequestTelemetry telemetry, Supplier<ToolCallReader> tools) {
         long created = System.currentTimeMillis() / 1000;
         Multi<ChoiceDelta> deltas = Choices.of(request, telemetry, (requestId, sampling, listener, started) -> TextStream.of(
                 generation.generate(requestId, request.promptTokens(), sampling, listener)
@@ -65,19 +76,20 @@ public class CompletionResponder {
                 .onFailure().invoke(telemetry::failed)
                 .onCancellation().invoke(telemetry::clientDisconnected);
         if (!request.stream()) {
-            Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all, telemetry)))
+            Multi<String> body = deltas.collect().asList().map(all -> sse.json(whole(request, shape, id, created, all, telemetry, tools)))
                     .toMulti();
             return RestMulti.fromMultiData(body.map(WireText::new)).encodeAsJsonArray(false)
                     .header("Content-Type", "application/json").header(RequestIds.HEADER, request.requestId()).build();
         }
-        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas, telemetry).map(WireText::new))
+        return RestMulti.fromMultiData(stream(request, shape, id, created, deltas, telemetry, tools).map(WireText::new))
                 .encodeAsJsonArray(false)
                 .header("Content-Type", "text/event-stream").header("Cache-Control", "no-cache")
                 .header(RequestIds.HEADER, request.requestId()).build();
     }
 
     private Object whole(PreparedRequest request, ResponseShape shape, String id, long created, List<ChoiceDelta> all,
-            RequestTelemetry telemetry) {
+            RequestTelemetry telemetry, Supplier<ToolCallReader> tools) {
+        List<List<ToolCall>> calls = new ArrayList<>(request.n());
         LogprobsMapping mapping = new LogprobsMapping(model.tokenizer());
         List<ResponseShape.Choice> choices = new ArrayList<>(request.n());
         int completionTokens = 0;
@@ -96,14 +108,30 @@ public class CompletionResponder {
                 continue; // cannot happen: every choice ends with a finished delta
             }
             completionTokens += last.completionTokens();
-            choices.add(new ResponseShape.Choice(index, text.toString(), last.finishReason(),
+            String content = text.toString();
+            String reason = last.finishReason();
+            if (tools != null) {
+                ToolCallReader.Outcome outcome = tools.get().whole(content, reason);
+                content = outcome.content();
+                reason = outcome.finishReason();
+                calls.add(outcome.calls());
+            }
+            choices.add(new ResponseShape.Choice(index, content, reason,
                     request.logprobs() == null ? null : shape.logprobs(mapping, tokens, 0)));
+        }
+        if (tools != null) {
+            return new ChatCompletionResponse(id, created, request.model(), choices.stream()
+                    .map(c -> new ChatCompletionResponse.Choice(c.index(), new ChatCompletionResponse.Message("assistant",
+                            c.text(), calls.get(choices.indexOf(c)).isEmpty() ? null : calls.get(choices.indexOf(c))),
+                            c.reason(), c.logprobs()))
+                    .toList(), usage(request, completionTokens, telemetry.cachedTokens()));
         }
         return shape.whole(id, created, request.model(), choices, usage(request, completionTokens, telemetry.cachedTokens()));
     }
 
     private Multi<String> stream(PreparedRequest request, ResponseShape shape, String id, long created,
-            Multi<ChoiceDelta> deltas, RequestTelemetry telemetry) {
+            Multi<ChoiceDelta> deltas, RequestTelemetry telemetry, Supplier<ToolCallReader> tools) {
+        ToolCallReader[] readers = new ToolCallReader[request.n()];
         AtomicBoolean started = new AtomicBoolean();
         LogprobsMapping mapping = new LogprobsMapping(model.tokenizer());
         // per choice: whether its opening chunk went out, its text_offset so far, its tokens once finished
@@ -122,11 +150,26 @@ public class CompletionResponder {
             opened[index] = true;
             Object logprobs = request.logprobs() == null ? null : shape.logprobs(mapping, delta.tokens(), offsets[index]);
             offsets[index] += mapping.length(delta.tokens());
-            if (!delta.text().isEmpty() || logprobs != null) {
-                out.add(shape.choice(id, created, request.model(), index, delta.text(), logprobs, null));
+            String text = delta.text();
+            String finishReason = delta.finishReason();
+            List<ToolCall> calls = List.of();
+            if (tools != null) { // text that may be a tool call is held until it is read
+                if (readers[index] == null) {
+                    readers[index] = tools.get();
+                }
+                ToolCallReader.Step step = readers[index].next(text, finishReason);
+                text = step.content();
+                calls = step.calls();
+                finishReason = step.finishReason();
+            }
+            if (!text.isEmpty() || logprobs != null) {
+                out.add(shape.choice(id, created, request.model(), index, text, logprobs, null));
+            }
+            if (!calls.isEmpty()) {
+                out.add(ChatCompletionChunk.toolCalls(id, created, request.model(), index, calls));
             }
             if (delta.finished()) {
-                out.add(shape.choice(id, created, request.model(), index, "", null, delta.finishReason()));
+                out.add(shape.choice(id, created, request.model(), index, "", null, finishReason));
                 finishedTokens[0]++;
                 finishedTokens[1] += delta.completionTokens();
             }

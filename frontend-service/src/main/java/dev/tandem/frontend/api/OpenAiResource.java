@@ -16,6 +16,11 @@ import dev.tandem.frontend.openai.ChatCompletionRequest;
 import dev.tandem.frontend.openai.CompletionRequest;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.openai.RequestValidator;
+import dev.tandem.frontend.openai.ToolChoices;
+import dev.tandem.frontend.model.ServedModel;
+import dev.tandem.frontend.tools.ToolCallParser;
+import dev.tandem.frontend.tools.ToolCallParsers;
+import dev.tandem.frontend.tools.ToolCallReader;
 import dev.tandem.frontend.telemetry.FrontendMetrics;
 import dev.tandem.frontend.telemetry.RequestTelemetry;
 import io.vertx.ext.web.RoutingContext;
@@ -30,13 +35,15 @@ public class OpenAiResource {
     private final CompletionResponder responder;
     private final FrontendMetrics metrics;
     private final boolean ignoreUnsupportedParams;
+    private final ToolCallParser toolCallParser;
 
     public OpenAiResource(RequestPreparer preparer, CompletionResponder responder, FrontendMetrics metrics,
-            FrontendConfig config) {
+            FrontendConfig config, ServedModel model) {
         this.preparer = preparer;
         this.responder = responder;
         this.metrics = metrics;
         this.ignoreUnsupportedParams = config.ignoreUnsupportedParams();
+        this.toolCallParser = ToolCallParsers.of(config.toolCallParser(), model.tokenizer().chatTemplate());
     }
 
     @POST
@@ -49,8 +56,10 @@ public class OpenAiResource {
                 requestId, xRequestId(http));
         try {
             var options = RequestValidator.validate(required(body), ignoreUnsupportedParams);
-            return responder.respond(preparer.chat(xRequestId(http), options, body.messages(), telemetry), ResponseShape.CHAT,
-                    routing, id, telemetry);
+            ToolChoices tools = ToolChoices.of(body.otherFields());
+            return responder.respond(preparer.chat(xRequestId(http), options, body.messages(),
+                    tools.offered() ? tools.tools() : null, telemetry), ResponseShape.CHAT, routing, id, telemetry,
+                    tools.offered() ? () -> new ToolCallReader(tools, toolCallParser) : null);
         } catch (RuntimeException e) {
             telemetry.failed(e);
             throw e;

@@ -31,6 +31,8 @@ public final class ChatTemplate {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Template template;
+    /** Whether the template reads {@code tools}; when not, offered tools get the default preamble. */
+    private final boolean templateTakesTools;
     private final TemplateException parseError;
     private final String bosToken;
     private final String eosToken;
@@ -53,6 +55,7 @@ public final class ChatTemplate {
             }
         }
         this.template = parsed;
+        this.templateTakesTools = template.isPresent() && template.get().contains("tools");
         this.parseError = error;
         this.bosToken = bosToken;
         this.eosToken = eosToken;
@@ -79,7 +82,8 @@ public final class ChatTemplate {
      * @throws OpenAiException 400 on {@code messages} when the template fails or rejects the conversation
      */
     public String render(List<ChatMessage> messages, List<?> tools, boolean addGenerationPrompt) {
-        if (template == null && parseError == null) {
+        boolean usesTools = tools != null || messages.stream().anyMatch(ChatTemplate::isToolMessage);
+        if (template == null && parseError == null && !usesTools) {
             return messages.stream().map(ChatTemplate::contentOf).collect(Collectors.joining("\n"));
         }
         List<Map<String, Object>> templateMessages = new ArrayList<>(messages.size());
@@ -90,9 +94,25 @@ public final class ChatTemplate {
             if (message.name() != null) {
                 m.put("name", message.name());
             }
+            for (String field : List.of("tool_calls", "tool_call_id")) {
+                if (message.otherFields().get(field) != null && !message.otherFields().get(field).isNull()) {
+                    m.put(field, Json.fromJackson(message.otherFields().get(field)));
+                }
+            }
             templateMessages.add(m);
         }
+        if (template == null && parseError == null) {
+            return DefaultToolFormat.render(templateMessages, tools);
+        }
+        if (!templateTakesTools && usesTools) {
+            return renderMessages(DefaultToolFormat.inline(templateMessages, tools), null, addGenerationPrompt);
+        }
         return renderMessages(templateMessages, tools, addGenerationPrompt);
+    }
+
+    private static boolean isToolMessage(ChatMessage message) {
+        return "tool".equals(message.role()) || message.otherFields().get("tool_calls") != null
+                && message.otherFields().get("tool_calls").isArray() && !message.otherFields().get("tool_calls").isEmpty();
     }
 
     /**

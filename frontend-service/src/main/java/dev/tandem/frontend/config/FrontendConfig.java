@@ -95,6 +95,14 @@ public interface FrontendConfig extends ModelSettings {
         int retryAfterSeconds();
     }
 
+    /**
+     * How tool calls are read from the output ({@code TANDEM_TOOL_CALL_PARSER}, as Dynamo's
+     * {@code --dyn-tool-call-parser}): {@code hermes} ({@code <tool_call>{...}</tool_call>}), {@code llama3_json}
+     * ({@code {"name": ..., "parameters": ...}}) or {@code auto}, chosen by the chat template's text.
+     */
+    @WithDefault("auto")
+    String toolCallParser();
+
     interface Routing {
         /** How often each worker's load and KV usage are refreshed. */
         @WithDefault("1s")

@@ -6,6 +6,9 @@ import java.util.concurrent.ThreadLocalRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tandem.chattemplate.Json;
 import dev.tandem.frontend.chat.ChatTemplate;
 import dev.tandem.frontend.model.ServedModel;
 import dev.tandem.frontend.openai.ChatMessage;
@@ -31,9 +34,16 @@ public class RequestPreparer {
 
     public PreparedRequest chat(String requestId, GenerationOptions options, List<ChatMessage> messages,
             RequestListener listener) {
+        return chat(requestId, options, messages, null, listener);
+    }
+
+    /** @param tools the offered tools (OpenAI's function format) for the chat template; null when none */
+    public PreparedRequest chat(String requestId, GenerationOptions options, List<ChatMessage> messages,
+            List<JsonNode> tools, RequestListener listener) {
         checkModel(options);
         long renderStart = System.nanoTime();
-        String rendered = chatTemplate.render(messages, true);
+        String rendered = chatTemplate.render(messages, tools == null ? null
+                : tools.stream().map(Json::fromJackson).toList(), true);
         listener.templated(System.nanoTime() - renderStart);
         return prepare(requestId, options, tokenize(() -> encodeChat(rendered, null), listener), "messages");
     }

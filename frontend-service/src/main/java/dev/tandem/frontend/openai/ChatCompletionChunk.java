@@ -38,7 +38,11 @@ public record ChatCompletionChunk(String id, long created, String model, List<Ch
     /** What this chunk adds to the message; absent fields are omitted ({@code {}} on the last chunk). */
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(String role, String content) {
+    public record Delta(String role, String content, @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+
+        public Delta(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
@@ -53,6 +57,17 @@ public record ChatCompletionChunk(String id, long created, String model, List<Ch
 
     public static ChatCompletionChunk content(String id, long created, String model, String text) {
         return of(id, created, model, new Delta(null, text), null);
+    }
+
+    /** Tool calls, each with its {@code index}, complete (name and all arguments) in one chunk. */
+    public static ChatCompletionChunk toolCalls(String id, long created, String model, List<ToolCall> calls) {
+        return toolCalls(id, created, model, 0, calls);
+    }
+
+    /** The same for choice {@code index} of several. */
+    public static ChatCompletionChunk toolCalls(String id, long created, String model, int index, List<ToolCall> calls) {
+        return new ChatCompletionChunk(id, created, model, List.of(new Choice(index, new Delta(null, null, calls), null)),
+                null);
     }
 
     public static ChatCompletionChunk finish(String id, long created, String model, String finishReason) {

@@ -28,7 +28,12 @@ public record ChatCompletionResponse(String id, long created, String model, List
 
     @RegisterForReflection
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record Message(String role, String content) {
+    public record Message(String role, String content,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls") List<ToolCall> toolCalls) {
+
+        public Message(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     @JsonProperty(value = "object", access = JsonProperty.Access.READ_ONLY)
@@ -40,5 +45,12 @@ public record ChatCompletionResponse(String id, long created, String model, List
             String finishReason, Usage usage) {
         return new ChatCompletionResponse(id, created, model,
                 List.of(new Choice(0, new Message("assistant", content), finishReason)), usage);
+    }
+
+    /** A reply with tool calls: {@code content} is null when the model wrote nothing else. */
+    public static ChatCompletionResponse ofToolCalls(String id, long created, String model, String content,
+            List<ToolCall> calls, String finishReason, Usage usage) {
+        return new ChatCompletionResponse(id, created, model,
+                List.of(new Choice(0, new Message("assistant", content, calls), finishReason)), usage);
     }
 }

@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * One chat message; {@code content} is already flattened to text (see {@link MessageContentDeserializer}).
- * {@code name} (the participant's name) is passed to the chat template; other fields ({@code tool_calls},
- * {@code tool_call_id}, ...) are kept in {@code otherFields} and refused by {@link RequestValidator}.
+ * {@code name} (the participant's name) is passed to the chat template; other fields are kept in
+ * {@code otherFields}: {@code tool_calls} and {@code tool_call_id} are checked by {@link RequestValidator} and passed
+ * to the template, the rest refused.
  */
 @RegisterForReflection
 @JsonIgnoreProperties(ignoreUnknown = true)

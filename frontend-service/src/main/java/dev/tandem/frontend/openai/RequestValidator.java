@@ -14,8 +14,9 @@ import java.util.function.Predicate;
  * {@link OpenAiException#badRequest} naming the offending field.
  *
  * <p>Roles: {@code system}, {@code user}, {@code assistant}, and {@code developer}, OpenAI's newer
- * name for {@code system} (the chat template renders it as {@code system}). Tool and function
- * messages are rejected because we do not support tools.
+ * name for {@code system} (the chat template renders it as {@code system}), and {@code tool}, a tool's result
+ * (with {@code tool_call_id}); assistant messages may carry {@code tool_calls}. The tools themselves are read by
+ * {@link ToolChoices}.
  *
  * <p>Fields a request type does not declare are refused by name first (see {@link UnsupportedParams}), unless
  * the caller passes {@code ignoreUnsupported} ({@code tandem.ignore-unsupported-params}).
@@ -28,7 +29,7 @@ public final class RequestValidator {
     /** Most alternatives per token: chat's {@code top_logprobs}, completions' {@code logprobs}. */
     public static final int MAX_TOP_LOGPROBS = 20;
     public static final int MAX_COMPLETION_LOGPROBS = 5;
-    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
 
     private RequestValidator() {
     }
@@ -77,7 +78,8 @@ public final class RequestValidator {
     }
 
     /** Fields read from a request's {@code otherFields} rather than declared: served, so never refused. */
-    private static final Set<String> CHAT_SERVED = Set.of("logprobs", "top_logprobs");
+    private static final Set<String> CHAT_SERVED = Set.of("logprobs", "top_logprobs", "tools", "tool_choice",
+            "parallel_tool_calls");
     private static final Set<String> COMPLETION_SERVED = Set.of("logprobs");
 
     private static Map<String, JsonNode> without(Map<String, JsonNode> fields, Set<String> names) {
@@ -167,8 +169,10 @@ public final class RequestValidator {
         }
     }
 
+    /** Served message fields, their shapes checked in {@link #requireMessages}. */
     private static final Map<String, Predicate<JsonNode>> MESSAGE_NOTHING_ASKED = Map.of(
-            "tool_calls", value -> value.isArray() && value.isEmpty());
+            "tool_calls", value -> true,
+            "tool_call_id", value -> true);
 
     private static void collectFromMessages(List<ChatMessage> messages, List<String> refused) {
         if (messages == null) {
@@ -215,9 +219,26 @@ public final class RequestValidator {
                 penalty("frequency_penalty", request.frequencyPenalty()),
                 penalty("presence_penalty", request.presencePenalty()),
                 logitBias(request.logitBias()),
-                ResponseFormats.jsonSchema(request.otherFields().get("response_format")),
+                jsonSchema(request),
                 logprobs,
                 request.n() == null ? 1 : request.n());
+    }
+
+    /** {@code response_format}'s schema, or the tool call's when {@code tool_choice} forces one. */
+    private static String jsonSchema(GenerationRequest request) {
+        String format = ResponseFormats.jsonSchema(request.otherFields().get("response_format"));
+        if (!(request instanceof ChatCompletionRequest)) {
+            return format;
+        }
+        ToolChoices tools = ToolChoices.of(request.otherFields());
+        if (!tools.forced()) {
+            return format;
+        }
+        if (format != null) {
+            throw OpenAiException.badRequest("response_format", "'response_format' cannot be combined with"
+                    + " 'tool_choice' required or a named function");
+        }
+        return tools.schema();
     }
 
     private static void requireBody(Object request) {
@@ -243,13 +264,49 @@ public final class RequestValidator {
             }
             if (message.role() == null || !ROLES.contains(message.role())) {
                 throw OpenAiException.badRequest("messages[" + i + "].role", "Invalid role '" + message.role()
-                        + "' in messages[" + i + "]: supported roles are system, developer, user and assistant");
+                        + "' in messages[" + i + "]: supported roles are system, developer, user, assistant and tool");
             }
+            requireToolFields(message, "messages[" + i + "]");
             // OpenAI lets an assistant message omit content (tool calls); we render it as empty.
             if (message.content() == null && !message.role().equals("assistant")) {
                 throw OpenAiException.badRequest("messages[" + i + "].content",
                         "messages[" + i + "].content is required for role '" + message.role() + "'");
             }
+        }
+    }
+
+    /** {@code tool_calls} on assistant messages only, each a function call; {@code tool_call_id} on tool messages. */
+    private static void requireToolFields(ChatMessage message, String at) {
+        JsonNode calls = message.otherFields().get("tool_calls");
+        if (calls != null && !calls.isNull()) {
+            if (!message.role().equals("assistant")) {
+                throw OpenAiException.badRequest(at + ".tool_calls", at + ".tool_calls is only allowed on assistant messages");
+            }
+            if (!calls.isArray()) {
+                throw OpenAiException.badRequest(at + ".tool_calls", at + ".tool_calls must be an array");
+            }
+            for (int j = 0; j < calls.size(); j++) {
+                String call = at + ".tool_calls[" + j + "]";
+                JsonNode function = calls.get(j).path("function");
+                if (!calls.get(j).isObject() || !"function".equals(calls.get(j).path("type").asText("function"))) {
+                    throw OpenAiException.badRequest(call, call + " must be an object of type 'function'");
+                }
+                if (!function.path("name").isTextual()) {
+                    throw OpenAiException.badRequest(call + ".function.name", call + ".function.name must be a string");
+                }
+                JsonNode arguments = function.get("arguments");
+                if (arguments != null && !arguments.isNull() && !arguments.isTextual() && !arguments.isObject()) {
+                    throw OpenAiException.badRequest(call + ".function.arguments",
+                            call + ".function.arguments must be a JSON string");
+                }
+            }
+        }
+        JsonNode callId = message.otherFields().get("tool_call_id");
+        if (callId != null && !callId.isNull() && !callId.isTextual()) {
+            throw OpenAiException.badRequest(at + ".tool_call_id", at + ".tool_call_id must be a string");
+        }
+        if (message.role().equals("tool") && (callId == null || !callId.isTextual())) {
+            throw OpenAiException.badRequest(at + ".tool_call_id", at + ".tool_call_id is required for role 'tool'");
         }
     }
 

@@ -31,7 +31,7 @@ class IgnoreUnsupportedParamsTest {
         post("/v1/chat/completions", chat("\"foo\":1,\"logprobs\":true,\"response_format\":{\"type\":\"json_object\"}"))
                 .statusCode(503);
         post("/v1/chat/completions", "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":"
-                + "\"hi\",\"tool_calls\":[{\"id\":\"c\"}]}]}").statusCode(503);
+                + "\"hi\",\"audio\":{\"id\":\"c\"}}]}").statusCode(503);
         post("/v1/completions", UnsupportedParamsTest.completion("\"foo\":1,\"echo\":true")).statusCode(503);
         post("/tokenize", UnsupportedParamsTest.completion("\"foo\":1")).statusCode(200);
         post("/detokenize", "{\"model\":\"" + MODEL + "\",\"tokens\":[1,107],\"foo\":1}").statusCode(200)

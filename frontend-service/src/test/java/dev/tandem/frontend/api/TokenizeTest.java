@@ -83,7 +83,7 @@ class TokenizeTest {
                 .body("error.param", equalTo("messages"));
         post("/tokenize", "{\"model\":\"" + MODEL + "\",\"messages\":[]}").statusCode(400)
                 .body("error.param", equalTo("messages"));
-        post("/tokenize", "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"tool\",\"content\":\"x\"}]}")
+        post("/tokenize", "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"function\",\"content\":\"x\"}]}")
                 .statusCode(400).body("error.param", equalTo("messages[0].role"));
         post("/tokenize", "{\"model\":\"" + MODEL + "\",\"prompt\":7}").statusCode(400)
                 .body("error.param", equalTo("prompt"));

@@ -62,9 +62,10 @@ class UnsupportedParamsTest {
                 + "\"schema\":{\"type\":\"string\",\"pattern\":\"a+\"}}}")).statusCode(400)
                 .body("error.param", equalTo("response_format.json_schema.schema"))
                 .body("error.message", containsString("pattern"));
-        refused("/v1/chat/completions", chat("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"),
+        // tools are served on chat completions only
+        refused("/v1/completions", completion("\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"),
                 "tools");
-        refused("/v1/chat/completions", chat("\"tool_choice\":\"required\""), "tool_choice");
+        refused("/v1/completions", completion("\"tool_choice\":\"required\""), "tool_choice");
         refused("/v1/completions", completion("\"top_logprobs\":2"), "top_logprobs"); // a chat field only
         refused("/v1/completions", completion("\"echo\":true"), "echo");
         refused("/v1/completions", completion("\"suffix\":\"end\""), "suffix");
@@ -86,8 +87,8 @@ class UnsupportedParamsTest {
     @Test
     void unsupportedFieldsInsideMessagesAndStreamOptionsAreNamedByPath() {
         refused("/v1/chat/completions", "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":"
-                + "\"hi\"},{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"id\":\"c\"}]}]}",
-                "messages[1].tool_calls");
+                + "\"hi\"},{\"role\":\"assistant\",\"content\":null,\"audio\":{\"id\":\"c\"}}]}",
+                "messages[1].audio");
         refused("/v1/completions", completion("\"stream\":true,\"stream_options\":{\"continuous_usage_stats\":true}"),
                 "stream_options.continuous_usage_stats");
     }

@@ -44,6 +44,44 @@ class ChatTemplateToolsTest {
                 template(TOOLS).renderMessages(messages, null, true));
     }
 
+    private static List<ChatMessage> conversation() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return List.of(new ChatMessage("user", "Weather?"),
+                new ChatMessage("assistant", null, null, Map.of("tool_calls", json.readTree("[{\"id\":\"call_1\","
+                        + "\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"arguments\":"
+                        + "\"{\\\"city\\\":\\\"Oslo\\\"}\"}}]"))),
+                new ChatMessage("tool", "sunny", null, Map.of("tool_call_id", json.readTree("\"call_1\""))));
+    }
+
+    @Test
+    void requestMessagesPassTheirCallsAndCallIdsToTheTemplate() throws Exception {
+        assertEquals("get_weather:{\"type\": \"object\"};user=Weather?;assistant=[get_weather(Oslo) {\"city\": \"Oslo\"}];"
+                + "tool=sunny;", template(TOOLS).render(conversation(), WEATHER, true));
+        assertEquals("call_1", template("{{ messages[2].tool_call_id }}{# mentions tools #}").render(conversation(), null, true));
+    }
+
+    @Test
+    void aModelWithoutATemplateGetsTheDefaultToolFormat() throws Exception {
+        String prompt = new ChatTemplate(Optional.empty(), "<s>", "</s>").render(conversation(), WEATHER, true);
+        assertEquals(true, prompt.startsWith(DefaultToolFormat.INTRO + "{"), prompt);
+        assertEquals(true, prompt.contains("\"name\":\"get_weather\""), prompt);
+        assertEquals(true, prompt.endsWith("}\n" + DefaultToolFormat.OUTRO + "\nWeather?\n<tool_call>\n"
+                + "{\"name\":\"get_weather\",\"arguments\":{\"city\":\"Oslo\"}}\n</tool_call>\n"
+                + "<tool_response>\nsunny\n</tool_response>"), prompt);
+        // without tools or tool messages nothing changes: the contents joined
+        assertEquals("a\nb", new ChatTemplate(Optional.empty(), "", "").render(
+                List.of(new ChatMessage("user", "a"), new ChatMessage("user", "b")), null, true));
+    }
+
+    @Test
+    void aTemplateThatIgnoresToolsGetsThemInASystemMessage() throws Exception {
+        String prompt = template("{% for m in messages %}{{ m.role }}:{{ m.content }}|{% endfor %}")
+                .render(List.of(new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hi")), WEATHER, true);
+        assertEquals("system:Be brief.\n\n" + DefaultToolFormat.INTRO, prompt.substring(0,
+                ("system:Be brief.\n\n" + DefaultToolFormat.INTRO).length()));
+        assertEquals(true, prompt.endsWith(DefaultToolFormat.OUTRO + "|user:Hi|"));
+    }
+
     @Test
     void aTemplateThatRaisesIsABadRequestWithItsMessage() {
         OpenAiException error = assertThrows(OpenAiException.class, () -> template(

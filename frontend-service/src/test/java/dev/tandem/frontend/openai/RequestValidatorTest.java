@@ -81,7 +81,7 @@ class RequestValidatorTest {
         "model | {\"model\":\" \",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}",
         "messages | {\"model\":\"m\"}",
         "messages | {\"model\":\"m\",\"messages\":[]}",
-        "messages[1].role | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"tool\",\"content\":\"b\"}]}",
+        "messages[1].role | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"},{\"role\":\"function\",\"content\":\"b\"}]}",
         "messages[0].role | {\"model\":\"m\",\"messages\":[{\"content\":\"a\"}]}",
         "messages[0].content | {\"model\":\"m\",\"messages\":[{\"role\":\"user\"}]}",
         "max_tokens | {\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"a\"}],\"max_tokens\":0}",
