@@ -10,14 +10,13 @@ public final class OpenAiException extends RuntimeException {
 
     public static final String INVALID_REQUEST_ERROR = "invalid_request_error";
     public static final String SERVER_ERROR = "server_error";
-    /** The {@code code} of a 503 for lost or unreachable workers. */
-    public static final String WORKER_UNAVAILABLE = "worker_unavailable";
 
     private final int status;
     private final String type;
     private final String param;
     private final String code;
     private int retryAfterSeconds;
+    private boolean workersLost;
 
     public OpenAiException(int status, String type, String param, String code, String message) {
         super(message);
@@ -60,10 +59,18 @@ public final class OpenAiException extends RuntimeException {
 
     /**
      * 503 because the workers a request needs are gone (lost, unreachable, or its migrations used up): not an
-     * overload, which {@code code} {@code worker_unavailable} tells apart.
+     * overload. Clients see OpenAI's {@code service_unavailable} and a message that says what happened; the
+     * request's telemetry tells it apart from busy workers ({@link #workersLost()}).
      */
     public static OpenAiException workerUnavailable(String message) {
-        return new OpenAiException(503, SERVER_ERROR, null, WORKER_UNAVAILABLE, message);
+        OpenAiException error = new OpenAiException(503, SERVER_ERROR, null, "service_unavailable", message);
+        error.workersLost = true;
+        return error;
+    }
+
+    /** Whether this 503 is for lost or unreachable workers rather than busy ones. */
+    public boolean workersLost() {
+        return workersLost;
     }
 
     /** 500: a bug or an unexpected failure; the message must not leak internals. */

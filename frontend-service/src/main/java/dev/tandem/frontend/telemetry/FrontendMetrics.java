@@ -245,7 +245,7 @@ public class FrontendMetrics implements WorkerReports {
             return "internal";
         }
         int status = api.status();
-        if (status == 503 && OpenAiException.WORKER_UNAVAILABLE.equals(api.code())) {
+        if (status == 503 && api.workersLost()) {
             return "internal"; // workers lost or unreachable: not an overload
         }
         return switch (status) {

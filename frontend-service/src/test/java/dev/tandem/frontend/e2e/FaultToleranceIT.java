@@ -358,7 +358,8 @@ class FaultToleranceIT {
         assertEquals("[DONE]", ended.events().getLast());
         JsonNode error = OpenAiClient.parse(ended.events().get(ended.events().size() - 2)).path("error");
         assertEquals("server_error", error.path("type").asText(), ended.events().toString());
-        assertEquals("worker_unavailable", error.path("code").asText());
+        assertEquals("service_unavailable", error.path("code").asText());
+        assertTrue(error.path("message").asText().contains("lost"), error.toString());
         assertFalse(error.path("message").asText().contains("busy"));
     }
 
