@@ -3,14 +3,13 @@ package dev.tandem.worker;
 import java.time.Duration;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.tandem.worker.health.WorkerHealth;
-import dev.tandem.worker.telemetry.ComponentMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -40,9 +39,9 @@ public class WorkerLifecycle {
      * workload (asking it for its load does), before reporting ready.
      */
     void onStart(@Observes StartupEvent event, WorkerRuntime runtime, WorkerWorkload workload, WorkerHealth health,
-            ComponentMetrics metrics, MeterRegistry registry) {
+            Event<WorkerLoaded> loaded) {
         Infrastructure.setDroppedExceptionHandler(WorkerLifecycle::dropped);
-        metrics.engineGauges(registry, runtime.servedModelName(), runtime.engine());
+        loaded.fire(new WorkerLoaded(runtime));
         // the protocol's descriptors are built on first use: here, rather than on the event loop of a first call
         dev.tandem.protocol.grpc.WorkerProto.getDescriptor().getMessageTypes().forEach(type -> type.toProto());
         workload.describeLoad(dev.tandem.protocol.grpc.WorkerInfo.newBuilder());

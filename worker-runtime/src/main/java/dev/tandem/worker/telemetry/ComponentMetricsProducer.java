@@ -1,9 +1,11 @@
 package dev.tandem.worker.telemetry;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
 import dev.tandem.protocol.grpc.WorkerRole;
+import dev.tandem.worker.WorkerLoaded;
 import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.worker.WorkerWorkload;
 import dev.tandem.worker.config.DynamoConfig;
@@ -22,5 +24,10 @@ public class ComponentMetricsProducer {
                 () -> runtime.isLoaded() ? runtime.pool().totalBlocks() : 0,
                 () -> runtime.isLoaded() ? runtime.pool().usedBlocks() : 0,
                 () -> runtime.isLoaded() ? runtime.pool().prefixCacheHitRate() : 0);
+    }
+
+    /** The engine's gauges (which engine runs; a GPU's memory) once it is loaded. */
+    void engineLoaded(@Observes WorkerLoaded loaded, ComponentMetrics metrics, MeterRegistry registry) {
+        metrics.engineGauges(registry, loaded.runtime().servedModelName(), loaded.runtime().engine());
     }
 }
