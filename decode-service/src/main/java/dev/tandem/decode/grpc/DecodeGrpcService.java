@@ -1,7 +1,5 @@
 package dev.tandem.decode.grpc;
 
-import dev.tandem.telemetry.logging.LogField;
-
 import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.util.concurrent.ExecutorService;

@@ -1,7 +1,5 @@
 package dev.tandem.frontend.workers;
 
-import dev.tandem.telemetry.logging.LogField;
-
 import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.util.List;

@@ -1,7 +1,5 @@
 package dev.tandem.prefill.grpc;
 
-import dev.tandem.telemetry.logging.LogField;
-
 import static dev.tandem.telemetry.logging.LogField.kv;
 
 import java.nio.ByteBuffer;
