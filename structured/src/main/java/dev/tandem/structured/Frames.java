@@ -1,6 +1,8 @@
 package dev.tandem.structured;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /** The automaton's frames: one per kind of JSON value being written, plus the value not yet begun. */
 final class Frames {
@@ -25,15 +27,80 @@ final class Frames {
             case NUMBER -> new State(new NumberFrame(node, NumberFrame.START, 0, false), below).step(b);
             case LITERALS -> new State(new LiteralFrame(node, ""), below).step(b);
             case UNION -> {
+                List<State> alive = new ArrayList<>();
+                Node only = null;
                 for (Node alternative : node.alternatives) {
-                    State s = start(alternative, b, below);
-                    if (s != null) {
-                        yield s;
+                    State s = start(alternative, b, State.EMPTY);
+                    if (s != null && !alive.contains(s)) {
+                        alive.add(s);
+                        only = alternative;
                     }
                 }
-                yield null;
+                // One alternative begins with b (the usual case): write it directly on the stack.
+                yield alive.isEmpty() ? null : alive.size() == 1 ? start(only, b, below) : ForkFrame.of(alive, below);
             }
         };
+    }
+
+    /**
+     * Alternatives of an {@code anyOf} that the bytes so far do not yet tell apart (objects that differ in a
+     * {@code const} property, say): each is followed on its own stack, as in a nondeterministic automaton, until
+     * one is left, which then takes the fork's place on the main stack.
+     *
+     * @param alternatives each alternative's own stack, with nothing below it; complete ones are {@link State#EMPTY}
+     */
+    record ForkFrame(List<State> alternatives) implements Frame {
+
+        static State of(List<State> alternatives, State below) {
+            return alternatives.size() == 1 ? graft(alternatives.getFirst(), below)
+                    : new State(new ForkFrame(List.copyOf(alternatives)), below);
+        }
+
+        /** Puts a lone alternative's stack on top of {@code below}, as if it had been written there from the start. */
+        private static State graft(State alternative, State below) {
+            if (alternative.isComplete()) {
+                return below.top == null ? State.EMPTY : new State(below.top.childDone(), below.rest);
+            }
+            return alternative.rest.isComplete() ? new State(alternative.top, below)
+                    : new State(alternative.top, graft(alternative.rest, below));
+        }
+
+        @Override
+        public State step(State self, int b) {
+            List<State> next = new ArrayList<>(alternatives.size());
+            boolean mayEnd = false;
+            for (State alternative : alternatives) {
+                mayEnd |= alternative.canEnd();
+                State s = alternative.step(b);
+                if (s != null && !next.contains(s)) {
+                    next.add(s);
+                }
+            }
+            // A byte that carries an alternative on is read as such; JSON never lets the same byte also follow a value.
+            if (!next.isEmpty()) {
+                return of(next, self.rest);
+            }
+            return mayEnd ? Frame.endThenStep(self, b) : null;
+        }
+
+        @Override
+        public int closeCost() {
+            int cost = Integer.MAX_VALUE;
+            for (State alternative : alternatives) {
+                cost = Math.min(cost, alternative.closeCost());
+            }
+            return cost;
+        }
+
+        @Override
+        public boolean accepting() {
+            for (State alternative : alternatives) {
+                if (alternative.canEnd()) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     private static State replace(State self, Frame frame) {

@@ -49,7 +49,7 @@ final class Node {
     // LITERALS: the JSON text of each allowed value.
     byte[][] literals;
 
-    // UNION: alternatives told apart by their first byte.
+    // UNION: the alternatives, followed side by side until the bytes tell them apart.
     Node[] alternatives;
 
     Node(Kind kind) {

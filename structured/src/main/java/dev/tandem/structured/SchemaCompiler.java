@@ -14,7 +14,7 @@ import java.util.Set;
  * Compiles a JSON schema into the automaton's nodes. Served: {@code type} (one or several), {@code properties},
  * {@code required}, {@code additionalProperties}, {@code items}, {@code minItems}/{@code maxItems}, {@code enum},
  * {@code const}, {@code minLength}/{@code maxLength}, {@code minimum}/{@code maximum} (and the exclusive forms)
- * of integers, {@code anyOf} of alternatives that begin differently, local {@code $ref}s into {@code $defs}
+ * of integers, {@code anyOf} (alternatives followed side by side until told apart), local {@code $ref}s into {@code $defs}
  * (not recursive ones); annotations ({@code title}, {@code description}, ...) are ignored. Anything else is
  * refused with an {@link UnsupportedSchemaException} naming it, rather than silently not enforced.
  *
@@ -97,7 +97,7 @@ public final class SchemaCompiler {
             for (JsonNode alternative : schema.get("anyOf")) {
                 alternatives.add(node(alternative, path + "/anyOf/" + i++));
             }
-            return union(alternatives, path);
+            return union(alternatives);
         }
         JsonNode type = schema.get("type");
         if (type == null) {
@@ -114,7 +114,7 @@ public final class SchemaCompiler {
             for (JsonNode t : type) {
                 alternatives.add(typed(t.asText(), schema, path));
             }
-            return union(alternatives, path);
+            return union(alternatives);
         }
         return typed(type.asText(), schema, path);
     }
@@ -302,54 +302,14 @@ public final class SchemaCompiler {
         return node;
     }
 
-    private static Node union(List<Node> alternatives, String path) {
+    private static Node union(List<Node> alternatives) {
         if (alternatives.size() == 1) {
             return alternatives.getFirst();
-        }
-        boolean[] seen = new boolean[256];
-        for (Node alternative : alternatives) {
-            boolean[] first = firstBytes(alternative);
-            for (int b = 0; b < 256; b++) {
-                if (first[b] && seen[b]) {
-                    throw new UnsupportedSchemaException(at(path)
-                            + "alternatives that can begin with the same character are not supported");
-                }
-                seen[b] |= first[b];
-            }
         }
         Node node = new Node(Node.Kind.UNION);
         node.alternatives = alternatives.toArray(new Node[0]);
         node.finish();
         return node;
-    }
-
-    private static boolean[] firstBytes(Node node) {
-        boolean[] first = new boolean[256];
-        switch (node.kind) {
-            case OBJECT -> first['{'] = true;
-            case ARRAY -> first['['] = true;
-            case STRING -> first['"'] = true;
-            case INTEGER, NUMBER -> {
-                first['-'] = true;
-                for (int d = '0'; d <= '9'; d++) {
-                    first[d] = true;
-                }
-            }
-            case LITERALS -> {
-                for (byte[] l : node.literals) {
-                    first[l[0] & 0xFF] = true;
-                }
-            }
-            case UNION -> {
-                for (Node a : node.alternatives) {
-                    boolean[] f = firstBytes(a);
-                    for (int b = 0; b < 256; b++) {
-                        first[b] |= f[b];
-                    }
-                }
-            }
-        }
-        return first;
     }
 
     /** Any JSON value: free-form objects and arrays of any values, strings, numbers, booleans, null. */

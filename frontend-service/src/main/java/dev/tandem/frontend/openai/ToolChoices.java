@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code required} and a named function are served by constrained decoding ({@link #schema()}): a named function's
  * output is its arguments object, following the function's {@code parameters}; {@code required} writes an array of
- * calls {@code [{"name": ..., "arguments": {...}}]} (one at most unless {@code parallel_tool_calls}), the arguments
- * following the function's parameters when one function is offered and any JSON object when several are (the
- * constraint cannot tie each name to its own parameters).
+ * calls {@code [{"name": ..., "arguments": {...}}]} (one at most unless {@code parallel_tool_calls}), each call's
+ * arguments following its own function's parameters.
  *
  * @param tools    the offered tools as sent (OpenAI's function format); empty when none
  * @param function the function {@code tool_choice} names, for {@link Mode#NAMED}
@@ -106,33 +105,59 @@ public record ToolChoices(List<JsonNode> tools, Mode mode, String function, bool
                 yield ResponseFormats.checked(parameters(tools.get(i)), "tools[" + i + "].function.parameters");
             }
             case REQUIRED -> {
-                ObjectNode call = JSON.createObjectNode().put("type", "object");
-                ObjectNode properties = call.putObject("properties");
-                String param = "tools";
-                if (tools.size() == 1) {
-                    properties.putObject("name").put("const", names().getFirst());
-                    properties.set("arguments", parameters(tools.getFirst()));
-                    param = "tools[0].function.parameters";
-                } else {
-                    ArrayNode names = properties.putObject("name").putArray("enum");
-                    names().forEach(names::add);
-                    properties.putObject("arguments").put("type", "object");
-                }
-                call.putArray("required").add("name").add("arguments");
-                call.put("additionalProperties", false);
+                // Each call is one of the functions, its arguments following that function's own parameters:
+                // the const name tells the alternatives apart as soon as it is written.
                 ObjectNode calls = JSON.createObjectNode().put("type", "array").put("minItems", 1);
                 if (!parallel) {
                     calls.put("maxItems", 1);
                 }
-                calls.set("items", call);
-                // $defs of the one function's parameters are looked up from the root
-                JsonNode defs = tools.size() == 1 ? parameters(tools.getFirst()).get("$defs") : null;
-                if (defs != null) {
+                ArrayNode alternatives = calls.putObject("items").putArray("anyOf");
+                ObjectNode defs = JSON.createObjectNode(); // every function's definitions, under names of their own
+                for (int i = 0; i < tools.size(); i++) {
+                    ObjectNode call = alternatives.addObject().put("type", "object");
+                    ObjectNode properties = call.putObject("properties");
+                    properties.putObject("name").put("const", names().get(i));
+                    properties.set("arguments", withDefsOf(i, parameters(tools.get(i)), defs));
+                    call.putArray("required").add("name").add("arguments");
+                    call.put("additionalProperties", false);
+                }
+                if (!defs.isEmpty()) {
                     calls.set("$defs", defs);
                 }
-                yield ResponseFormats.checked(calls, param);
+                yield ResponseFormats.checked(calls, tools.size() == 1 ? "tools[0].function.parameters" : "tools");
             }
         };
+    }
+
+    /**
+     * Function {@code i}'s parameters with their definitions ({@code $defs}, or draft-07's {@code definitions})
+     * moved into the shared {@code defs} under names of their own ({@code f<i>.<name>}), and their local references
+     * rewritten to match, so that two functions' definitions of the same name do not meet.
+     */
+    private static JsonNode withDefsOf(int i, JsonNode parameters, ObjectNode defs) {
+        JsonNode copy = parameters.deepCopy();
+        for (String key : List.of("$defs", "definitions")) {
+            JsonNode own = copy.get(key);
+            if (own != null && own.isObject() && copy instanceof ObjectNode object) {
+                renamedRefs(copy, "#/" + key + "/", "#/$defs/f" + i + ".");
+                object.remove(key);
+                own.properties().forEach(def -> defs.set("f" + i + "." + def.getKey(), def.getValue()));
+            }
+        }
+        return copy;
+    }
+
+    private static JsonNode renamedRefs(JsonNode node, String from, String to) {
+        if (node instanceof ObjectNode object) {
+            JsonNode ref = object.get("$ref");
+            if (ref != null && ref.isTextual() && ref.textValue().startsWith(from)) {
+                object.put("$ref", to + ref.textValue().substring(from.length()));
+            }
+            object.properties().forEach(member -> renamedRefs(member.getValue(), from, to));
+        } else if (node instanceof ArrayNode array) {
+            array.forEach(item -> renamedRefs(item, from, to));
+        }
+        return node;
     }
 
     /** A function's parameters schema; a function without one takes any object. */

@@ -52,18 +52,35 @@ class ToolChoicesTest {
     }
 
     @Test
-    void requiredIsAnArrayOfCalls() throws Exception {
+    void requiredIsAnArrayOfCallsEachFollowingItsOwnFunction() throws Exception {
         JsonNode one = JSON.readTree(choices(",\"tools\":[" + WEATHER + "],\"tool_choice\":\"required\"").schema());
         assertEquals(JSON.readTree("""
-                {"type":"array","minItems":1,"items":{"type":"object","properties":{"name":{"const":"get_weather"},
+                {"type":"array","minItems":1,"items":{"anyOf":[{"type":"object","properties":{"name":{"const":"get_weather"},
                 "arguments":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}},
-                "required":["name","arguments"],"additionalProperties":false}}"""), one);
+                "required":["name","arguments"],"additionalProperties":false}]}}"""), one);
         JsonNode several = JSON.readTree(choices(",\"tools\":[" + WEATHER + "," + TIME
                 + "],\"tool_choice\":\"required\",\"parallel_tool_calls\":false").schema());
         assertEquals(1, several.path("maxItems").asInt());
-        assertEquals(JSON.readTree("[\"get_weather\",\"get_time\"]"),
-                several.path("items").path("properties").path("name").path("enum"));
-        assertEquals(JSON.readTree("{\"type\":\"object\"}"), several.path("items").path("properties").path("arguments"));
+        JsonNode alternatives = several.path("items").path("anyOf");
+        assertEquals("get_weather", alternatives.path(0).path("properties").path("name").path("const").asText());
+        assertEquals(JSON.readTree(WEATHER).path("function").path("parameters"),
+                alternatives.path(0).path("properties").path("arguments"));
+        assertEquals("get_time", alternatives.path(1).path("properties").path("name").path("const").asText());
+        assertEquals(JSON.readTree("{\"type\":\"object\"}"), alternatives.path(1).path("properties").path("arguments"));
+    }
+
+    @Test
+    void definitionsOfSeveralFunctionsKeepTheirOwnNames() throws Exception {
+        String a = "{\"type\":\"function\",\"function\":{\"name\":\"a\",\"parameters\":{\"$defs\":{\"p\":{\"type\":"
+                + "\"integer\"}},\"type\":\"object\",\"properties\":{\"x\":{\"$ref\":\"#/$defs/p\"}}}}}";
+        String b = "{\"type\":\"function\",\"function\":{\"name\":\"b\",\"parameters\":{\"definitions\":{\"p\":{\"type\":"
+                + "\"string\"}},\"type\":\"object\",\"properties\":{\"y\":{\"$ref\":\"#/definitions/p\"}}}}}";
+        JsonNode schema = JSON.readTree(choices(",\"tools\":[" + a + "," + b + "],\"tool_choice\":\"required\"").schema());
+        assertEquals(JSON.readTree("{\"f0.p\":{\"type\":\"integer\"},\"f1.p\":{\"type\":\"string\"}}"), schema.path("$defs"));
+        JsonNode alternatives = schema.path("items").path("anyOf");
+        assertEquals("#/$defs/f0.p", alternatives.path(0).at("/properties/arguments/properties/x/$ref").asText());
+        assertEquals("#/$defs/f1.p", alternatives.path(1).at("/properties/arguments/properties/y/$ref").asText());
+        assertFalse(alternatives.path(1).path("properties").path("arguments").has("definitions"));
     }
 
     @ParameterizedTest
