@@ -13,7 +13,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 @JsonPropertyOrder({"index", "id", "type", "function"})
 public record ToolCall(Integer index, String id, String type, Function function) {
 
+    /** {@code name} null in a streamed call's later entries, which carry only a piece of the arguments. */
     @RegisterForReflection
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"name", "arguments"})
     public record Function(String name, String arguments) {
     }

@@ -8,15 +8,16 @@ import dev.tandem.frontend.openai.ToolCall;
 
 /**
  * Turns one response's text into content and tool calls, whole or as it streams. Streaming, text that cannot be
- * part of a call is passed on at once; from where a call may begin the text is held, and read when the output ends:
- * the calls then come in one chunk (each complete: id, name and all its arguments), or the held text as content
- * when it holds no call. Not thread-safe: one per response.
+ * part of a call is passed on at once; from where a call may begin the text is held, and each call is streamed as the
+ * model writes it ({@link CallStream}: its name first, then its arguments piece by piece). When the output ends the
+ * held text is read whole by the parser: calls the stream did not follow come then, complete; text outside the calls
+ * is sent as content; and held text that holds no call is sent as content. Not thread-safe: one per response.
  */
 public final class ToolCallReader {
 
     public static final String TOOL_CALLS = "tool_calls";
 
-    /** What one streamed step adds: content to send now (may be empty), calls (empty until the end), the reason. */
+    /** What one streamed step adds: content to send now (may be empty), call entries (delta.tool_calls), the reason. */
     public record Step(String content, List<ToolCall> calls, String finishReason) {
     }
 
@@ -26,6 +27,7 @@ public final class ToolCallReader {
 
     private final ToolCallParser parser;
     private final boolean parallel;
+    private final CallStream stream;
     private final StringBuilder output = new StringBuilder();
     private int sent;
 
@@ -37,6 +39,8 @@ public final class ToolCallReader {
             default -> modelParser;
         };
         this.parallel = choices.parallel();
+        this.stream = new CallStream(choices.mode() == ToolChoices.Mode.NAMED ? choices.function() : null,
+                parallel ? Integer.MAX_VALUE : 1);
     }
 
     public Outcome whole(String text, String finishReason) {
@@ -49,24 +53,27 @@ public final class ToolCallReader {
 
     public Step next(String text, String finishReason) {
         output.append(text);
+        String all = output.toString();
         if (finishReason == null) {
-            int safe = Math.max(sent, parser.textPrefix(output.toString()));
-            String now = output.substring(sent, safe);
+            int safe = Math.max(sent, parser.textPrefix(all));
+            String now = all.substring(sent, safe);
             sent = safe;
-            return new Step(now, List.of(), null);
+            return new Step(now, stream.advance(all, sent), null);
         }
-        String held = output.substring(sent);
-        sent = output.length();
+        List<ToolCall> entries = new ArrayList<>(stream.advance(all, sent));
+        int streamed = stream.opened();
+        String held = all.substring(sent);
+        sent = all.length();
         ToolCallParser.Parsed parsed = parser.parse(held);
         if (parsed.calls().isEmpty()) {
-            return new Step(held, List.of(), finishReason);
+            // a call the stream began but the output ended before it parsed (max_tokens, a stop string) stays as sent
+            return streamed > 0 ? new Step("", entries, finishReason) : new Step(held, List.of(), finishReason);
         }
         List<ToolCall> calls = ids(parsed.calls());
-        List<ToolCall> indexed = new ArrayList<>(calls.size());
-        for (int i = 0; i < calls.size(); i++) {
-            indexed.add(calls.get(i).at(i));
+        for (int i = streamed; i < calls.size(); i++) {
+            entries.add(calls.get(i).at(i));
         }
-        return new Step(parsed.content() == null ? "" : parsed.content(), List.copyOf(indexed), TOOL_CALLS);
+        return new Step(parsed.content() == null ? "" : parsed.content(), List.copyOf(entries), TOOL_CALLS);
     }
 
     /** The calls with fresh ids; the first only when {@code parallel_tool_calls} is false. */
