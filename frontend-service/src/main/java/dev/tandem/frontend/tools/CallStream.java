@@ -25,7 +25,6 @@ final class CallStream {
     private static final class Call {
         final int index;
         String name;
-        String id;
         /** Where its arguments' value begins in the output, -1 until then; where the part not yet sent begins. */
         int argumentsFrom = -1;
         int argumentsSent;
@@ -106,11 +105,10 @@ final class CallStream {
         }
         if (!call.opened) {
             call.opened = true;
-            call.id = ToolCallIds.next();
             if (call.argumentsFrom < 0) {
                 piece = "{}"; // a call without arguments takes none
             }
-            return Optional.of(new ToolCall(call.index, call.id, "function",
+            return Optional.of(new ToolCall(call.index, ToolCallIds.next(), "function",
                     new ToolCall.Function(call.name, piece)));
         }
         return piece.isEmpty() ? Optional.empty()
