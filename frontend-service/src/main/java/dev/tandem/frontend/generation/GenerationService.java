@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import dev.tandem.frontend.config.FrontendConfig;
 import dev.tandem.frontend.openai.OpenAiException;
 import dev.tandem.frontend.routing.BusyThresholds;
@@ -45,6 +47,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class GenerationService {
+
+    private static final Logger LOG = Logger.getLogger(GenerationService.class);
 
     private final WorkerDirectory directory;
     private final WorkerRouter router;
@@ -152,7 +156,9 @@ public class GenerationService {
     private Uni<Prefilled> sharedPrefill(int[] prompt, List<Choice> choices, Context trace, RequestWorkers reached) {
         Choice first = choices.getFirst();
         return Uni.createFrom().deferred(() -> prefill(prefillRequest(first.requestId(), prompt, first.sampling())
-                .setN(choices.size()).build(), prompt, trace, reached, first.listener()));
+                        .setN(choices.size()).build(), prompt, trace, reached, first.listener()))
+                .onFailure().invoke(error -> LOG.infof("The shared prefill of request %s's %d choices failed (%s): "
+                        + "they run one by one", first.requestId(), choices.size(), WorkerErrors.describe(error)));
     }
 
     /** The refusal of a request that every worker of a role it needs is too busy for; null when one can take it. */
