@@ -71,7 +71,10 @@ public class GenerationService {
         this.retryAfterSeconds = config.busy().retryAfterSeconds();
     }
 
-    /** One of a request's choices (OpenAI's {@code n}): its workers' request id, its sampling (its own seed), and who hears of its routing. */
+    /**
+     * One of a request's choices (OpenAI's {@code n}): its workers' request id, its sampling (its own seed), and who
+     * hears of its routing.
+     */
     public record Choice(String requestId, SamplingParams sampling, RequestListener listener) {
     }
 
@@ -110,8 +113,9 @@ public class GenerationService {
                     : Uni.createFrom().completionStage(promptDone).<Multi<TokenChunk>>map(done -> null);
             Uni<Multi<TokenChunk>> start = shared == null ? alone
                     : fromSharedPrefill(shared, i, alone, choice, prompt, trace, reached.get(i));
-            streams.add(run(choice, prompt, start, trace, reached.get(i), i == 0 ? () -> promptDone.complete(null) : () -> {
-            }));
+            Runnable started = i == 0 ? () -> promptDone.complete(null) : () -> {
+            };
+            streams.add(run(choice, prompt, start, trace, reached.get(i), started));
         }
         return streams;
     }

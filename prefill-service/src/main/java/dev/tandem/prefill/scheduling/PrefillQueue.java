@@ -140,7 +140,10 @@ public class PrefillQueue {
         return result;
     }
 
-    /** Cancels the request waiting for or in the engine that {@code id} names (its own id or a choice's); true when there was one. */
+    /**
+     * Cancels the request waiting for or in the engine that {@code id} names (its own id or one of its choices');
+     * true when there was one.
+     */
     public boolean cancel(String id) {
         boolean found = false;
         for (var entry : active.entrySet()) {
@@ -258,8 +261,8 @@ public class PrefillQueue {
                 continue;
             }
             try {
-                request.result().complete(new Prefilled(admitted.sequence(), firstTokens(request, logits[i]), admitted.cached(),
-                        (startedAt - request.submittedAt()) / 1000, prefillMicros));
+                request.result().complete(new Prefilled(admitted.sequence(), firstTokens(request, logits[i]),
+                        admitted.cached(), (startedAt - request.submittedAt()) / 1000, prefillMicros));
             } catch (RuntimeException e) {
                 pool.free(admitted.sequence());
                 request.result().completeExceptionally(e);
