@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
  * Reserving KV blocks when the pool may be full for a while: blocks come back as other sequences finish or their
  * KV is pulled, so a reservation that fails is retried, parked between tries, until it succeeds, the caller gives
  * up or the timeout passes. Both workers wait this way: prefill for handles to be pulled, decode for running
- * sequences to free room for a transferred KV.
+ * sequences to free room for a transferred KV (whose cached prefix it takes first, as a prompt's).
  */
 public final class KvReservation {
 
@@ -49,11 +49,6 @@ public final class KvReservation {
     /** {@link #tryPrompt} until it succeeds, {@code cancelled} says so or the timeout passes. */
     public Outcome awaitPrompt(KvSequence sequence, int[] prompt, BooleanSupplier cancelled) {
         return await(() -> tryPrompt(sequence, prompt), cancelled);
-    }
-
-    /** Reserves room for {@code tokens} positions in {@code sequence}, waiting for blocks as {@link #awaitPrompt} does. */
-    public Outcome awaitBlocks(KvSequence sequence, int tokens, BooleanSupplier cancelled) {
-        return await(() -> pool.reserve(sequence, tokens), cancelled);
     }
 
     private Outcome await(BooleanSupplier attempt, BooleanSupplier cancelled) {

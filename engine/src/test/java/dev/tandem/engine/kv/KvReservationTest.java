@@ -50,7 +50,7 @@ class KvReservationTest {
         KvReservation reservation = new KvReservation(pool, Duration.ofSeconds(30));
         KvSequence waiting = pool.newSequence();
         CompletableFuture<KvReservation.Outcome> outcome = CompletableFuture.supplyAsync(
-                () -> reservation.awaitBlocks(waiting, 20, () -> false));
+                () -> reservation.awaitPrompt(waiting, IntStream.range(0, 20).toArray(), () -> false));
         Thread.sleep(20);
         assertFalse(outcome.isDone(), "no block free: it waits");
         pool.free(full);
@@ -63,7 +63,7 @@ class KvReservationTest {
         holding(4 * 16);
         KvSequence sequence = pool.newSequence();
         assertEquals(KvReservation.Outcome.CANCELLED,
-                new KvReservation(pool, Duration.ofSeconds(30)).awaitBlocks(sequence, 1, () -> true));
+                new KvReservation(pool, Duration.ofSeconds(30)).awaitPrompt(sequence, new int[] {1}, () -> true));
         assertEquals(KvReservation.Outcome.TIMED_OUT,
                 new KvReservation(pool, Duration.ofMillis(10)).awaitPrompt(sequence, new int[] {1, 2}, () -> false));
         assertEquals(0, sequence.blockCount(), "nothing reserved either way");

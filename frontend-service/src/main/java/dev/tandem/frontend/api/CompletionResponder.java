@@ -58,11 +58,11 @@ public class CompletionResponder {
     RestMulti<WireText> respond(PreparedRequest request, ResponseShape shape, RoutingContext http, String id,
             RequestTelemetry telemetry, Supplier<ToolCallReader> tools) {
         long created = System.currentTimeMillis() / 1000;
-        Multi<ChoiceDelta> deltas = Choices.of(request, telemetry, (requestId, sampling, listener, started) -> TextStream.of(
-                generation.generate(requestId, request.promptTokens(), sampling, listener)
-                        .onItem().invoke(started)
-                        .onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size(), chunk.cachedTokens())),
-                model.tokenizer(), request.stop(), telemetry::detokenized))
+        Multi<ChoiceDelta> deltas = Choices.of(request, telemetry, choices -> generation.generate(request.promptTokens(), choices)
+                .stream().map(tokens -> TextStream.of(
+                        tokens.onItem().invoke(chunk -> telemetry.tokens(chunk.tokenIds().size(), chunk.cachedTokens())),
+                        model.tokenizer(), request.stop(), telemetry::detokenized))
+                .toList())
                 // a client that goes away stops the work on the workers at once; the HTTP layer only notices
                 // when it next fails to write
                 .onSubscription().invoke(subscription -> http.addEndHandler(ended -> {

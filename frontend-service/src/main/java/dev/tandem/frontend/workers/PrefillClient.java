@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.tandem.frontend.routing.WorkerEndpoint;
+import dev.tandem.protocol.grpc.ChoiceStart;
 import dev.tandem.protocol.grpc.PrefillRequest;
 import dev.tandem.protocol.grpc.PrefillResponse;
 import dev.tandem.protocol.grpc.PrefillWorkerGrpc;
@@ -25,6 +26,24 @@ public class PrefillClient {
 
     /** A prompt run, and the worker that holds its KV. */
     public record Prefilled(PrefillResponse response, WorkerEndpoint worker) {
+
+        /** Whether the prefill sampled choice {@code index}'s first token (a request for n choices gets them all). */
+        public boolean serves(int index) {
+            return index <= response.getChoicesCount();
+        }
+
+        /** How choice {@code index} starts: choice 0 in the response's own fields, the others in its choices. */
+        public ChoiceStart start(int index) {
+            if (index > 0) {
+                return response.getChoices(index - 1);
+            }
+            ChoiceStart.Builder start = ChoiceStart.newBuilder().setFirstTokenId(response.getFirstTokenId())
+                    .setFinishReason(response.getFinishReason());
+            if (response.hasFirstLogprob()) {
+                start.setFirstLogprob(response.getFirstLogprob());
+            }
+            return start.build();
+        }
     }
 
     /**

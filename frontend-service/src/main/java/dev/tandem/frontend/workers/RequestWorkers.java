@@ -1,5 +1,6 @@
 package dev.tandem.frontend.workers;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -16,6 +17,9 @@ import io.grpc.stub.StreamObserver;
  * The workers one request has reached. A request that ends early (its client left, or a later stage failed) is
  * cancelled here, in one place: each of them is told to drop it — a queued prompt, a running sequence, or KV held
  * for a decode worker that will never pull it. Telling a worker that already finished is harmless.
+ *
+ * <p>The choices of a request with {@code n > 1} are requests of their own, one prefill call serving them all: a
+ * worker that call reaches is reached by each of them, and knows a cancel from any of them by its choice id.
  */
 public final class RequestWorkers {
 
@@ -23,9 +27,21 @@ public final class RequestWorkers {
 
     private final String requestId;
     private final Set<WorkerEndpoint> reached = ConcurrentHashMap.newKeySet();
+    /** The requests a shared call is made for; empty for a request's own calls. */
+    private final List<RequestWorkers> sharers;
 
     public RequestWorkers(String requestId) {
+        this(requestId, List.of());
+    }
+
+    private RequestWorkers(String requestId, List<RequestWorkers> sharers) {
         this.requestId = requestId;
+        this.sharers = sharers;
+    }
+
+    /** The workers of one call made for all of {@code requests} (the first names the call). */
+    public static RequestWorkers sharedBy(List<RequestWorkers> requests) {
+        return new RequestWorkers(requests.getFirst().requestId, List.copyOf(requests));
     }
 
     public String requestId() {
@@ -33,11 +49,15 @@ public final class RequestWorkers {
     }
 
     void reached(WorkerEndpoint worker) {
-        reached.add(worker);
+        if (sharers.isEmpty()) {
+            reached.add(worker);
+        }
+        sharers.forEach(request -> request.reached(worker));
     }
 
     public void cancelAll() {
         reached.forEach(this::cancelOn);
+        sharers.forEach(RequestWorkers::cancelAll);
     }
 
     private void cancelOn(WorkerEndpoint worker) {

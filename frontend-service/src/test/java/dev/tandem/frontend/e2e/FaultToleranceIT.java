@@ -24,8 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.AfterAll;
@@ -240,7 +238,7 @@ class FaultToleranceIT {
             OpenAiClient.Reply refusedStream = client.post("/v1/completions", small.replace("}", ",\"stream\":true}"));
             assertEquals(503, refusedStream.status());
             assertEquals("service_unavailable", refusedStream.body().path("error").path("code").asText());
-            assertTrue(metricSum(frontend, "dynamo_frontend_model_rejection_total") >= 6);
+            assertTrue(frontend.metricSum("dynamo_frontend_model_rejection_total") >= 6);
             assertEquals(422, client.post("/busy_threshold", "{not json").status());
         } finally {
             client.post("/busy_threshold", "{\"model\":\"" + MODEL + "\",\"active_decode_blocks_threshold\":1.0}");
@@ -386,32 +384,7 @@ class FaultToleranceIT {
     }
 
     private static double migrations() {
-        return metric(frontend, "dynamo_frontend_model_migration_total").entrySet().stream()
+        return frontend.metric("dynamo_frontend_model_migration_total").entrySet().stream()
                 .filter(e -> e.getKey().contains("ongoing_request")).mapToDouble(Map.Entry::getValue).sum();
-    }
-
-    private static double metricSum(ServiceProcess service, String name) {
-        return metric(service, name).values().stream().mapToDouble(Double::doubleValue).sum();
-    }
-
-    /** The series of a family on a service's {@code /metrics}: labels → value. */
-    private static Map<String, Double> metric(ServiceProcess service, String name) {
-        String family = name.endsWith("{") ? name.substring(0, name.length() - 1) : name;
-        HttpResponse<String> response;
-        try {
-            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url("/metrics"))).build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return Map.of();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Map.of();
-        }
-        Map<String, Double> series = new HashMap<>();
-        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(family) + "(\\{[^}]*\\})? (\\S+)$").matcher(response.body());
-        while (line.find()) {
-            series.put(line.group(1) == null ? "" : line.group(1), Double.parseDouble(line.group(2)));
-        }
-        return series;
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.frontend.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,26 +20,30 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tandem.model.PrefixHash;
 import dev.tandem.model.SyntheticModel;
 
 /**
  * logprobs and n > 1 through real processes on the synthetic model: a prefill and a decode worker, a disaggregated
  * and an aggregated frontend. The values themselves are checked against the engine's logits in the engine's
  * LogProbsTest; here: their shapes, their invariants, streamed equal to not streamed, and aggregated equal to
- * disaggregated (the first token's come from the prefill worker there).
+ * disaggregated (the first token's come from the prefill worker there). Disaggregated, the n choices of a request
+ * share one prompt run on the prefill worker and, on the decode worker, the prompt's full blocks.
  */
 class LogprobsAndChoicesIT {
 
     private static final Duration STARTUP = Duration.ofSeconds(90);
     private static final String MODEL = SyntheticModel.NAME;
     private static final ServiceProcesses processes = new ServiceProcesses();
+    private static ServiceProcess prefill;
+    private static ServiceProcess decode;
     private static OpenAiClient disagg;
     private static OpenAiClient agg;
 
     @BeforeAll
     static void startCluster() {
-        ServiceProcess prefill = processes.start("prefill-lp", "prefill-service", Map.of());
-        ServiceProcess decode = processes.start("decode-lp", "decode-service", Map.of());
+        prefill = processes.start("prefill-lp", "prefill-service", Map.of());
+        decode = processes.start("decode-lp", "decode-service", Map.of());
         prefill.awaitHealthy(STARTUP);
         decode.awaitHealthy(STARTUP);
         ServiceProcess disaggFrontend = processes.start("frontend-lp-disagg", "frontend-service", Map.of(
@@ -232,5 +237,53 @@ class LogprobsAndChoicesIT {
             assertNotEquals(null, chat.path("usage"));
             assertEquals(18, chat.path("usage").path("completion_tokens").asInt());
         }
+    }
+
+    @Test
+    void disaggregatedChoicesShareOnePrefillAndTheFullBlocksOfThePrompt() {
+        String prompt = "Four choices of one request share this prompt, which runs once on the prefill worker";
+        String request = "{\"model\":\"" + MODEL + "\",\"prompt\":\"" + prompt + "\",\"max_tokens\":8,"
+                + "\"temperature\":0.9,\"ignore_eos\":true,\"n\":4,\"seed\":";
+        double promptRunsBefore = promptTokensRun();
+        double pulledBefore = decode.metricSum("dynamo_component_kv_transfer_bytes_total");
+
+        JsonNode first = ok(disagg.post("/v1/completions", request + "7}"));
+
+        int promptTokens = first.path("usage").path("prompt_tokens").asInt();
+        assertTrue(promptTokens > PrefixHash.DEFAULT_BLOCK_SIZE, "a prompt with full blocks: " + promptTokens);
+        // recorded before the workers answer; awaited all the same, then checked to be exactly one prompt's worth
+        await().atMost(Duration.ofSeconds(10)).until(() -> promptTokensRun() - promptRunsBefore >= promptTokens);
+        assertEquals(promptTokens, promptTokensRun() - promptRunsBefore, 0, "the prompt ran once for the four choices");
+        // choice 0 pulls the whole prompt; the others share its full blocks and pull only the last, partial one
+        int lastBlock = promptTokens - PrefixHash.DEFAULT_BLOCK_SIZE * ((promptTokens - 1) / PrefixHash.DEFAULT_BLOCK_SIZE);
+        long bytesPerToken = 2L * SyntheticModel.LAYERS * SyntheticModel.KV_HEADS * (SyntheticModel.DIM / SyntheticModel.HEADS)
+                * Float.BYTES;
+        double expectedPulled = (promptTokens + 3L * lastBlock) * bytesPerToken;
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> decode.metricSum("dynamo_component_kv_transfer_bytes_total") - pulledBefore >= expectedPulled);
+        assertEquals(expectedPulled, decode.metricSum("dynamo_component_kv_transfer_bytes_total") - pulledBefore, 0);
+        assertEquals(4 * 8, first.path("usage").path("completion_tokens").asInt());
+        assertEquals(promptTokens, first.path("usage").path("prompt_tokens").asInt(), "prompt counted once");
+
+        List<String> texts = texts(first);
+        assertEquals(texts, texts(ok(disagg.post("/v1/completions", request + "7}"))), "the same seed, the same choices");
+        assertEquals(texts, texts(ok(agg.post("/v1/completions", request + "7}"))), "aggregated draws the same choices");
+        assertTrue(new HashSet<>(texts).size() > 1, "each choice draws its own tokens: " + texts);
+        assertNotEquals(texts, texts(ok(disagg.post("/v1/completions", request + "8}"))), "another seed, other choices");
+    }
+
+    /** Prompt tokens the prefill worker ran: computed, or found in its prefix cache. */
+    private static double promptTokensRun() {
+        return prefill.metricSum("dynamo_component_prefill_computed_tokens_total")
+                + prefill.metricSum("dynamo_component_prefill_cached_tokens_total");
+    }
+
+    private static List<String> texts(JsonNode completion) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode choice : completion.path("choices")) {
+            assertEquals(texts.size(), choice.path("index").asInt(), completion.toString());
+            texts.add(choice.path("text").asText());
+        }
+        return texts;
     }
 }

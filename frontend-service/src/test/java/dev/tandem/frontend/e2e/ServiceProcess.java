@@ -11,11 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** One Tandem service as a separate JVM, the way the launcher runs it: its packaged jar, its own port. */
 final class ServiceProcess implements AutoCloseable {
@@ -106,6 +109,32 @@ final class ServiceProcess implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
+    }
+
+    /** The series of a family on the service's {@code /metrics}: labels → value; none while it does not answer. */
+    Map<String, Double> metric(String name) {
+        String family = name.endsWith("{") ? name.substring(0, name.length() - 1) : name;
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(HttpRequest.newBuilder(URI.create(url("/metrics"))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return Map.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Map.of();
+        }
+        Map<String, Double> series = new HashMap<>();
+        Matcher line = Pattern.compile("(?m)^" + Pattern.quote(family) + "(\\{[^}]*\\})? (\\S+)$").matcher(response.body());
+        while (line.find()) {
+            series.put(line.group(1) == null ? "" : line.group(1), Double.parseDouble(line.group(2)));
+        }
+        return series;
+    }
+
+    /** The sum of a family's series on the service's {@code /metrics}. */
+    double metricSum(String name) {
+        return metric(name).values().stream().mapToDouble(Double::doubleValue).sum();
     }
 
     /** Waits until {@code /health} answers 200; fails at once if the process exits. */

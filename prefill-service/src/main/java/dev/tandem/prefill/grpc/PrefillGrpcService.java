@@ -26,9 +26,12 @@ import dev.tandem.worker.FinishRule;
 import dev.tandem.worker.PromptCheck;
 import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.prefill.kv.KvHandleRegistry;
-import dev.tandem.prefill.kv.KvHandleRegistry.HeldKv;
+import dev.tandem.prefill.kv.KvHandleRegistry.Pull;
 import dev.tandem.prefill.scheduling.PrefillQueue;
+import dev.tandem.prefill.scheduling.PrefillQueue.FirstToken;
 import dev.tandem.prefill.scheduling.PrefillQueue.Prefilled;
+import dev.tandem.protocol.grpc.ChoiceStart;
+import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.KvChunk;
 import dev.tandem.protocol.grpc.KvHandle;
 import dev.tandem.protocol.grpc.KvLayout;
@@ -101,17 +104,21 @@ public class PrefillGrpcService implements PrefillWorker {
         SamplingParams sampling = ProtoMapping.sampling(request.getSampling());
         long seed = ProtoMapping.seed(request.getSampling());
         String requestId = request.getRequestId();
-        TokenConstraint constraint;
+        int choices = Math.max(1, request.getN());
+        TokenConstraint[] constraints = new TokenConstraint[choices];
         try {
-            constraint = StructuredOutputs.of(runtime.model().tokenizer()).start(request.getSampling().getJsonSchema(),
-                    Math.min(sampling.maxTokens(), runtime.model().config().contextLength() - prompt.length));
+            StructuredOutputs outputs = StructuredOutputs.of(runtime.model().tokenizer());
+            int budget = Math.min(sampling.maxTokens(), runtime.model().config().contextLength() - prompt.length);
+            for (int c = 0; c < choices; c++) {
+                constraints[c] = outputs.start(request.getSampling().getJsonSchema(), budget); // each choice its own
+            }
         } catch (UnsupportedSchemaException e) {
             Status status = Status.INVALID_ARGUMENT.withDescription("json_schema: " + e.getMessage());
             call.failed(status.asRuntimeException());
             return Uni.createFrom().failure(status.asRuntimeException());
         }
-        LOG.debugv("prefill request", kv("prompt_tokens", prompt.length));
-        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed, constraint,
+        LOG.debugv("prefill request", kv("prompt_tokens", prompt.length), kv("choices", choices));
+        return Uni.createFrom().completionStage(() -> queue.submit(requestId, prompt, sampling, seed, constraints,
                         ProtoMapping.topLogprobs(request.getSampling()), ProtoMapping.stepOffset(request.getSampling(), prompt.length)))
                 .map(prefilled -> {
                     call.busy(prefilled.prefillMicros() * 1000);
@@ -129,21 +136,32 @@ public class PrefillGrpcService implements PrefillWorker {
                 });
     }
 
+    /** Choice 0's start in the response's own fields, the others' in {@code choices}; a handle while any goes on. */
     private PrefillResponse respond(String requestId, int promptLength, SamplingParams sampling, Prefilled prefilled) {
         PrefillResponse.Builder response = PrefillResponse.newBuilder()
-                .setFirstTokenId(prefilled.firstToken())
                 .setCachedTokens(prefilled.cachedTokens())
                 .setTimings(Timings.newBuilder().setQueueUs(prefilled.queueMicros()).setPrefillUs(prefilled.prefillMicros()));
-        if (prefilled.firstLogprobs() != null) {
-            response.setFirstLogprob(ProtoMapping.logprob(prefilled.firstLogprobs()));
-        }
-        var finished = finishRule().check(prefilled.firstToken(), 1, promptLength + 1, sampling, prefilled.constraint());
-        if (finished.isPresent()) {
-            runtime.pool().free(prefilled.sequence());
-            return response.setFinishReason(ProtoMapping.finishReason(finished.get())).build();
+        int pulls = 0;
+        for (int c = 0; c < prefilled.choices().size(); c++) {
+            ChoiceStart start = start(prefilled.choices().get(c), promptLength, sampling);
+            if (start.getFinishReason() == FinishReason.FINISH_REASON_UNSPECIFIED) {
+                pulls++;
+            }
+            if (c == 0) {
+                response.setFirstTokenId(start.getFirstTokenId()).setFinishReason(start.getFinishReason());
+                if (start.hasFirstLogprob()) {
+                    response.setFirstLogprob(start.getFirstLogprob());
+                }
+            } else {
+                response.addChoices(start);
+            }
         }
         KvSequence sequence = prefilled.sequence();
-        String handleId = handles.hold(requestId, sequence);
+        if (pulls == 0) {
+            runtime.pool().free(sequence);
+            return response.build();
+        }
+        String handleId = handles.hold(requestId, prefilled.choices().size(), sequence, pulls);
         return response.setKvHandle(KvHandle.newBuilder()
                 .setHandleId(handleId)
                 .setWorkerAddress(address.value())
@@ -153,23 +171,42 @@ public class PrefillGrpcService implements PrefillWorker {
                 .build();
     }
 
+    private ChoiceStart start(FirstToken first, int promptLength, SamplingParams sampling) {
+        ChoiceStart.Builder start = ChoiceStart.newBuilder().setFirstTokenId(first.token());
+        if (first.logprobs() != null) {
+            start.setFirstLogprob(ProtoMapping.logprob(first.logprobs()));
+        }
+        finishRule().check(first.token(), 1, promptLength + 1, sampling, first.constraint())
+                .ifPresent(reason -> start.setFinishReason(ProtoMapping.finishReason(reason)));
+        return start.build();
+    }
+
+    /** Streams the handle's blocks from {@code from_block} on: the puller holds those before in its prefix cache. */
     @Override
     public Multi<KvChunk> pullKv(PullKvRequest request) {
         WorkerCall.tagRequestId();
-        HeldKv held = handles.take(request.getHandleId()).orElse(null);
-        if (held == null) {
+        Pull pull = handles.take(request.getHandleId()).orElse(null);
+        if (pull == null) {
             return Multi.createFrom().failure(Status.NOT_FOUND
                     .withDescription("KV handle " + request.getHandleId() + " is unknown, already pulled or expired")
                     .asRuntimeException());
         }
-        KvSequence sequence = held.sequence();
+        KvSequence sequence = pull.sequence();
+        int blocks = blockCount(sequence);
+        int from = request.getFromBlock();
+        if (from < 0 || from >= blocks) {
+            pull.close();
+            return Multi.createFrom().failure(Status.INVALID_ARGUMENT
+                    .withDescription("from_block " + from + " is outside the handle's " + blocks + " blocks")
+                    .asRuntimeException());
+        }
         long startedAt = System.nanoTime();
         AtomicLong sent = new AtomicLong();
-        return Multi.createFrom().range(0, blockCount(sequence))
+        return Multi.createFrom().range(from, blocks)
                 .map(block -> chunk(sequence, block))
                 .onItem().invoke(chunk -> sent.addAndGet(chunk.getKeys().size() + chunk.getValues().size()))
                 .onCompletion().invoke(() -> metrics.kvTransferred(sent.get(), System.nanoTime() - startedAt))
-                .onTermination().invoke(() -> runtime.pool().free(sequence));
+                .onTermination().invoke(pull::close);
     }
 
     private KvChunk chunk(KvSequence sequence, int block) {

@@ -26,6 +26,7 @@ import dev.tandem.engine.sampling.Sampler;
 import dev.tandem.engine.sampling.TokenConstraint;
 import dev.tandem.engine.sampling.SamplingParams;
 import dev.tandem.engine.sampling.TokenHistory;
+import dev.tandem.protocol.ChoiceIds;
 import dev.tandem.worker.WorkerRuntime;
 import dev.tandem.prefill.config.PrefillConfig;
 
@@ -41,17 +42,25 @@ public class PrefillQueue {
 
     private static final Logger LOG = Logger.getLogger(PrefillQueue.class);
 
-    /** The KV of a prompt, the first token sampled after it, and how many prompt tokens came from the prefix cache. */
-    public record Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros,
-            TokenConstraint constraint, LogProbs firstLogprobs) {
+    /** How one choice starts: its first token, the constraint that token advanced (null: none), and its logprobs. */
+    public record FirstToken(int token, TokenConstraint constraint, LogProbs logprobs) {
+    }
 
-        public Prefilled(KvSequence sequence, int firstToken, int cachedTokens, long queueMicros, long prefillMicros) {
-            this(sequence, firstToken, cachedTokens, queueMicros, prefillMicros, null, null);
+    /**
+     * The KV of a prompt, the first token of each of its choices sampled after it, and how many prompt tokens came
+     * from the prefix cache.
+     */
+    public record Prefilled(KvSequence sequence, List<FirstToken> choices, int cachedTokens, long queueMicros,
+            long prefillMicros) {
+
+        /** Choice 0's first token. */
+        public int firstToken() {
+            return choices.getFirst().token();
         }
     }
 
-    /** A request waiting for the engine. */
-    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, TokenConstraint constraint,
+    /** A request waiting for the engine: {@code constraints} holds one entry per choice, null for none. */
+    private record Pending(String requestId, int[] prompt, SamplingParams sampling, long seed, TokenConstraint[] constraints,
             int topLogprobs, int stepOffset, long submittedAt, AtomicBoolean cancelled, CompletableFuture<Prefilled> result) {
     }
 
@@ -59,13 +68,16 @@ public class PrefillQueue {
     private record Admitted(Pending request, KvSequence sequence, int cached) {
     }
 
+    private record Active(AtomicBoolean cancelled, int choices) {
+    }
+
     private final LlamaEngine engine;
     private final KvBlockPool pool;
     private final Sampler sampler = new Sampler();
     private final int maxBatchTokens;
     private final LinkedBlockingDeque<Pending> waiting = new LinkedBlockingDeque<>();
-    /** Requests waiting for or in the engine, each with its cancelled flag. */
-    private final Map<String, AtomicBoolean> active = new ConcurrentHashMap<>();
+    /** Requests waiting for or in the engine: their cancelled flag and how many choices they have. */
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final AtomicInteger inflight = new AtomicInteger();
     private final AtomicInteger queuedPromptTokens = new AtomicInteger();
     /** Waits for KV blocks as long as a handle lives: by then every handle held now has been pulled or has expired. */
@@ -90,46 +102,57 @@ public class PrefillQueue {
      * {@link CancellationException} when the request was cancelled first.
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed) {
-        return submit(requestId, promptTokens, sampling, seed, null, -1, 0);
+        return submit(requestId, promptTokens, sampling, seed, new TokenConstraint[1], -1, 0);
     }
 
     /**
-     * As {@link #submit(String, int[], SamplingParams, long)}, the first token chosen among those {@code constraint}
-     * allows (null: any).
+     * As {@link #submit(String, int[], SamplingParams, long)}, for {@code constraints.length} choices sharing the
+     * prompt: choice i's first token is drawn from the same logits with seed {@code seed + i} (what a lone request
+     * with that seed would draw), among the tokens its constraint allows (null: any).
      *
+     * @param constraints one per choice, each advanced by its choice's first token; null entries for none
      * @param topLogprobs top entries to return with the first token's logprob, -1 for no logprobs
      * @param stepOffset  for a migrated request, how many of the prompt's last tokens were generated for it before:
      *                    the first token is sampled as the next step of that request (see {@link TokenHistory#resumed})
      */
     public CompletableFuture<Prefilled> submit(String requestId, int[] promptTokens, SamplingParams sampling, long seed,
-            TokenConstraint constraint, int topLogprobs, int stepOffset) {
-        AtomicBoolean cancelled = new AtomicBoolean();
+            TokenConstraint[] constraints, int topLogprobs, int stepOffset) {
+        if (constraints.length < 1) {
+            throw new IllegalArgumentException("a prompt is prefilled for at least one choice");
+        }
+        Active entry = new Active(new AtomicBoolean(), constraints.length);
+        AtomicBoolean cancelled = entry.cancelled();
         CompletableFuture<Prefilled> result = new CompletableFuture<>();
-        active.put(requestId, cancelled);
+        active.put(requestId, entry);
         inflight.incrementAndGet();
         queuedPromptTokens.addAndGet(promptTokens.length);
         result.whenComplete((prefilled, error) -> {
-            active.remove(requestId, cancelled);
+            active.remove(requestId, entry);
             inflight.decrementAndGet();
             queuedPromptTokens.addAndGet(-promptTokens.length);
         });
         if (stopped) {
             result.completeExceptionally(new CancellationException("the prefill worker is stopping"));
         } else {
-            waiting.add(new Pending(requestId, promptTokens, sampling, seed, constraint, topLogprobs, stepOffset,
+            waiting.add(new Pending(requestId, promptTokens, sampling, seed, constraints, topLogprobs, stepOffset,
                     System.nanoTime(), cancelled, result));
         }
         return result;
     }
 
-    /** Cancels a request waiting for or in the engine; true when there was one. */
-    public boolean cancel(String requestId) {
-        AtomicBoolean cancelled = active.get(requestId);
-        if (cancelled == null) {
-            return false;
+    /**
+     * Cancels the request waiting for or in the engine that {@code id} names (its own id or one of its choices');
+     * true when there was one.
+     */
+    public boolean cancel(String id) {
+        boolean found = false;
+        for (var entry : active.entrySet()) {
+            if (ChoiceIds.belongsTo(id, entry.getKey(), entry.getValue().choices())) {
+                entry.getValue().cancelled().set(true);
+                found = true;
+            }
         }
-        cancelled.set(true);
-        return true;
+        return found;
     }
 
     public int inflight() {
@@ -238,20 +261,33 @@ public class PrefillQueue {
                 continue;
             }
             try {
-                int first = sampler.sample(logits[i], request.sampling(), request.seed(),
-                        TokenHistory.resumed(request.prompt(), request.stepOffset()), request.constraint());
-                if (request.constraint() != null) {
-                    request.constraint().accept(first);
-                }
-                LogProbs logprobs = request.topLogprobs() < 0 ? null
-                        : LogProbs.of(logits[i], first, request.topLogprobs()); // the logits after penalties
-                request.result().complete(new Prefilled(admitted.sequence(), first, admitted.cached(),
-                        (startedAt - request.submittedAt()) / 1000, prefillMicros, request.constraint(), logprobs));
+                request.result().complete(new Prefilled(admitted.sequence(), firstTokens(request, logits[i]),
+                        admitted.cached(), (startedAt - request.submittedAt()) / 1000, prefillMicros));
             } catch (RuntimeException e) {
                 pool.free(admitted.sequence());
                 request.result().completeExceptionally(e);
             }
         }
+    }
+
+    /** Each choice's first token, drawn from the prompt's last logits as a lone request with its seed would draw it. */
+    private List<FirstToken> firstTokens(Pending request, float[] logits) {
+        int choices = request.constraints().length;
+        TokenHistory history = TokenHistory.resumed(request.prompt(), request.stepOffset());
+        List<FirstToken> firsts = new ArrayList<>(choices);
+        for (int c = 0; c < choices; c++) {
+            // penalties and constraints change the logits in place: each choice but the last works on a copy
+            float[] own = c == choices - 1 ? logits : logits.clone();
+            TokenConstraint constraint = request.constraints()[c];
+            int first = sampler.sample(own, request.sampling(), request.seed() + c, history, constraint);
+            if (constraint != null) {
+                constraint.accept(first);
+            }
+            LogProbs logprobs = request.topLogprobs() < 0 ? null
+                    : LogProbs.of(own, first, request.topLogprobs()); // the logits after penalties
+            firsts.add(new FirstToken(first, constraint, logprobs));
+        }
+        return firsts;
     }
 
     @PreDestroy

@@ -72,10 +72,96 @@ class PrefillGrpcServiceTest {
     }
 
     private List<KvChunk> pull(KvHandle handle) {
+        return pull(handle, 0);
+    }
+
+    private List<KvChunk> pull(KvHandle handle, int fromBlock) {
         List<KvChunk> chunks = new ArrayList<>();
-        client.prefill().pullKv(PullKvRequest.newBuilder().setHandleId(handle.getHandleId()).build())
+        client.prefill().pullKv(PullKvRequest.newBuilder().setHandleId(handle.getHandleId()).setFromBlock(fromBlock).build())
                 .forEachRemaining(chunks::add);
         return chunks;
+    }
+
+    private PrefillResponse prefill(String requestId, int[] prompt, SamplingParams sampling, int n) {
+        return client.prefill().prefill(PrefillRequest.newBuilder()
+                .setRequestId(requestId)
+                .addAllPromptTokenIds(ids(prompt))
+                .setSampling(sampling)
+                .setN(n)
+                .build());
+    }
+
+    @Test
+    void nChoicesShareOnePromptRunEachDrawingItsFirstTokenAsALoneRequestWithItsSeedWould() {
+        // under one block: every prefill of it computes the same logits from scratch, bit for bit
+        int[] prompt = prompt(12, 40);
+        SamplingParams sampled = SamplingParams.newBuilder().setTemperature(1.5f).setTopP(1).setSeed(7).setMaxTokens(16).setIgnoreEos(true)
+                .setTopLogprobs(2).build();
+        double computedBefore = metric("dynamo_component_prefill_computed_tokens_total");
+        double cachedBefore = metric("dynamo_component_prefill_cached_tokens_total");
+
+        PrefillResponse shared = prefill("shared", prompt, sampled, 4);
+
+        assertEquals(12, metric("dynamo_component_prefill_computed_tokens_total") - computedBefore
+                + metric("dynamo_component_prefill_cached_tokens_total") - cachedBefore, "the prompt ran once");
+        assertEquals(3, shared.getChoicesCount(), "choices 1..3 besides choice 0's own fields");
+        assertEquals(1, client.info().getPendingKvHandles(), "one handle for all of them");
+        for (int i = 0; i < 4; i++) {
+            PrefillResponse alone = prefill("alone-" + i, prompt, sampled.toBuilder().setSeed(7 + i).setMaxTokens(1).build());
+            int first = i == 0 ? shared.getFirstTokenId() : shared.getChoices(i - 1).getFirstTokenId();
+            var logprob = i == 0 ? shared.getFirstLogprob() : shared.getChoices(i - 1).getFirstLogprob();
+            assertEquals(alone.getFirstTokenId(), first, "choice " + i + " draws with seed 7 + " + i);
+            assertEquals(alone.getFirstLogprob(), logprob, "and has its own first logprobs");
+            assertEquals(FinishReason.FINISH_REASON_UNSPECIFIED,
+                    i == 0 ? shared.getFinishReason() : shared.getChoices(i - 1).getFinishReason());
+        }
+
+        for (int i = 0; i < 4; i++) {
+            assertEquals(1, pull(shared.getKvHandle()).size(), "pull " + i + " of one per choice");
+        }
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class,
+                () -> pull(shared.getKvHandle())).getStatus().getCode(), "no fifth pull");
+        client.awaitInfo("the last pull freed the KV", Duration.ofSeconds(2),
+                info -> info.getKvUsedBlocks() == 0 && info.getPendingKvHandles() == 0);
+    }
+
+    @Test
+    void choicesThatAllFinishOnTheirFirstTokenLeaveNoHandle() {
+        PrefillResponse response = prefill("all-done", prompt(40, 41), greedy(1), 3);
+
+        assertEquals(FinishReason.FINISH_REASON_LENGTH, response.getFinishReason());
+        assertEquals(2, response.getChoicesCount());
+        response.getChoicesList().forEach(choice -> assertEquals(FinishReason.FINISH_REASON_LENGTH, choice.getFinishReason()));
+        assertFalse(response.hasKvHandle());
+        assertEquals(0, client.info().getKvUsedBlocks());
+    }
+
+    @Test
+    void aCancelUnderAnyChoiceIdFreesTheSharedKv() {
+        KvHandle handle = prefill("cancel-shared", prompt(40, 42), greedy(16), 3).getKvHandle();
+        pull(handle);
+        assertEquals(1, client.info().getPendingKvHandles(), "two pulls still owed");
+
+        assertTrue(client.worker().cancel(CancelRequest.newBuilder().setRequestId("cancel-shared-2").build()).getFound());
+
+        WorkerInfo info = client.info();
+        assertEquals(0, info.getKvUsedBlocks());
+        assertEquals(0, info.getPendingKvHandles());
+        assertEquals(Status.Code.NOT_FOUND,
+                assertThrows(StatusRuntimeException.class, () -> pull(handle)).getStatus().getCode());
+    }
+
+    @Test
+    void aPullFromABlockSendsTheBlocksFromThereOn() {
+        KvHandle handle = prefill("from-block", prompt(40, 43), greedy(16), 2).getKvHandle();
+        List<KvChunk> whole = pull(handle);
+        List<KvChunk> tail = pull(handle, 2);
+
+        assertEquals(3, whole.size());
+        assertEquals(1, tail.size(), "the puller holds blocks 0 and 1");
+        assertEquals(2, tail.getFirst().getBlockIndex());
+        assertEquals(8, tail.getFirst().getNumTokens());
+        assertEquals(whole.get(2), tail.getFirst());
     }
 
     @Test
