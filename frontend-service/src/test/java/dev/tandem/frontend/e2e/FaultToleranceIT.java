@@ -226,9 +226,11 @@ class FaultToleranceIT {
                 millis.add((System.nanoTime() - startedAt) / 1_000_000);
                 assertEquals(503, refused.status());
             }
-            // the median, measured at the client while the load streams run on the same machine
+            // the median, measured at the client while the load streams run on the same machine: "at once" means
+            // without waiting for a worker (the 1900-token load streams hold them for many seconds), not a latency
+            // target, so the bound leaves room for a shared 2-core machine
             long median = millis.stream().sorted().toList().get(2);
-            assertTrue(median < 100, "refused in " + millis + " ms");
+            assertTrue(median < 1000, "refused in " + millis + " ms");
             assertEquals("1", refused.raw().headers().firstValue("Retry-After").orElse(null));
             assertEquals("server_error", refused.body().path("error").path("type").asText());
             assertEquals("service_unavailable", refused.body().path("error").path("code").asText());
