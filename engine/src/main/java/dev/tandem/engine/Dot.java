@@ -23,6 +23,20 @@ final class Dot {
     private Dot() {
     }
 
+    /**
+     * out[outOff+i] += p·v[vOff+i] for i in [0, n): a multiply then an add per element, as the plain loop rounds them,
+     * so the vector form gives the same bits.
+     */
+    static void addScaled(float[] out, int outOff, float p, float[] v, int vOff, int n) {
+        if (VECTOR) {
+            VectorDot.addScaled(out, outOff, p, v, vOff, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] += p * v[vOff + i];
+            }
+        }
+    }
+
     /** Σ a[aOff+i]·b[bOff+i] for i in [0, n). */
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         return VECTOR ? VectorDot.dot(a, aOff, b, bOff, n) : scalar(a, aOff, b, bOff, n);

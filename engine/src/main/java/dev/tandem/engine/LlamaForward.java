@@ -101,11 +101,16 @@ final class LlamaForward implements ForwardPass {
             rope.angles(batch.positions()[i], cos[i], sin[i]);
         }
 
+        long elementWork = 8L * n * cfg.dim();
+        long swigluWork = 32L * n * cfg.hiddenDim();
         for (int l = 0; l < cfg.numLayers(); l++) {
             LayerWeights lw = w.layers().get(l);
-            for (int i = 0; i < n; i++) {
-                rmsNorm(xb[i], x[i], lw.attnNorm(), cfg.rmsNormEps());
-            }
+            // the element-wise steps run per sequence (per prompt token) on the pool too: a prompt has hundreds
+            parallel.forRange(n, elementWork, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    rmsNorm(xb[i], x[i], lw.attnNorm(), cfg.rmsNormEps());
+                }
+            });
             matmul(n, xb, new FloatMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][][] {q, k, v}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 addBias(q[i], lw.bq());
@@ -117,14 +122,18 @@ final class LlamaForward implements ForwardPass {
             }
             attention(l, batch, q, att);
             matmul(n, att, new FloatMatrix[] {lw.wo()}, new float[][][] {xb}, batch.prompt());
-            for (int i = 0; i < n; i++) {
-                add(x[i], xb[i]);
-                rmsNorm(xb[i], x[i], lw.ffnNorm(), cfg.rmsNormEps());
-            }
+            parallel.forRange(n, elementWork, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    add(x[i], xb[i]);
+                    rmsNorm(xb[i], x[i], lw.ffnNorm(), cfg.rmsNormEps());
+                }
+            });
             matmul(n, xb, new FloatMatrix[] {lw.ffnGate(), lw.ffnUp()}, new float[][][] {gate, up}, batch.prompt());
-            for (int i = 0; i < n; i++) {
-                swiglu(gate[i], up[i]);
-            }
+            parallel.forRange(n, swigluWork, (s, e) -> {
+                for (int i = s; i < e; i++) {
+                    swiglu(gate[i], up[i]);
+                }
+            });
             matmul(n, gate, new FloatMatrix[] {lw.ffnDown()}, new float[][][] {xb}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 add(x[i], xb[i]);
@@ -254,10 +263,7 @@ final class LlamaForward implements ForwardPass {
                         // ...and F16 V with the attention weights converted to F16.
                         p = Float.float16ToFloat(Float.floatToFloat16(p));
                     }
-                    int vOff = (t % blockSize) * kvDim + kvOff;
-                    for (int d = 0; d < headDim; d++) {
-                        out[qOff + d] += p * values[vOff + d];
-                    }
+                    Dot.addScaled(out, qOff, p, values, (t % blockSize) * kvDim + kvOff, headDim);
                 }
             }
         });

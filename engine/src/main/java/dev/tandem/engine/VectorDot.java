@@ -29,6 +29,18 @@ final class VectorDot {
         return s;
     }
 
+    static void addScaled(float[] out, int outOff, float p, float[] v, int vOff, int n) {
+        int i = 0;
+        int upper = F.loopBound(n);
+        for (; i < upper; i += F.length()) {
+            FloatVector o = FloatVector.fromArray(F, out, outOff + i);
+            o.add(FloatVector.fromArray(F, v, vOff + i).mul(p)).intoArray(out, outOff + i);
+        }
+        for (; i < n; i++) {
+            out[outOff + i] += p * v[vOff + i];
+        }
+    }
+
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
         FloatVector acc = FloatVector.zero(F);
         int i = 0;
