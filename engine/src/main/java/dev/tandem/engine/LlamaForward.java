@@ -101,16 +101,11 @@ final class LlamaForward implements ForwardPass {
             rope.angles(batch.positions()[i], cos[i], sin[i]);
         }
 
-        long elementWork = 8L * n * cfg.dim();
-        long swigluWork = 32L * n * cfg.hiddenDim();
         for (int l = 0; l < cfg.numLayers(); l++) {
             LayerWeights lw = w.layers().get(l);
-            // the element-wise steps run per sequence (per prompt token) on the pool too: a prompt has hundreds
-            parallel.forRange(n, elementWork, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    rmsNorm(xb[i], x[i], lw.attnNorm(), cfg.rmsNormEps());
-                }
-            });
+            for (int i = 0; i < n; i++) {
+                rmsNorm(xb[i], x[i], lw.attnNorm(), cfg.rmsNormEps());
+            }
             matmul(n, xb, new FloatMatrix[] {lw.wq(), lw.wk(), lw.wv()}, new float[][][] {q, k, v}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 addBias(q[i], lw.bq());
@@ -122,18 +117,14 @@ final class LlamaForward implements ForwardPass {
             }
             attention(l, batch, q, att);
             matmul(n, att, new FloatMatrix[] {lw.wo()}, new float[][][] {xb}, batch.prompt());
-            parallel.forRange(n, elementWork, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    add(x[i], xb[i]);
-                    rmsNorm(xb[i], x[i], lw.ffnNorm(), cfg.rmsNormEps());
-                }
-            });
+            for (int i = 0; i < n; i++) {
+                add(x[i], xb[i]);
+                rmsNorm(xb[i], x[i], lw.ffnNorm(), cfg.rmsNormEps());
+            }
             matmul(n, xb, new FloatMatrix[] {lw.ffnGate(), lw.ffnUp()}, new float[][][] {gate, up}, batch.prompt());
-            parallel.forRange(n, swigluWork, (s, e) -> {
-                for (int i = s; i < e; i++) {
-                    swiglu(gate[i], up[i]);
-                }
-            });
+            for (int i = 0; i < n; i++) {
+                swiglu(gate[i], up[i]);
+            }
             matmul(n, gate, new FloatMatrix[] {lw.ffnDown()}, new float[][][] {xb}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 add(x[i], xb[i]);
@@ -213,9 +204,6 @@ final class LlamaForward implements ForwardPass {
         int n = batch.size();
         int heads = cfg.numHeads();
         int headDim = cfg.headDim();
-        int kvDim = cfg.kvDim();
-        int group = cfg.groupSize();
-        int blockSize = pool.blockSize();
         int maxLen = 0;
         long work = 0;
         for (int pos : batch.positions()) {
@@ -226,47 +214,55 @@ final class LlamaForward implements ForwardPass {
         parallel.forRange(n * heads, work, (s, e) -> {
             float[] scores = new float[scoresLength];
             for (int task = s; task < e; task++) {
-                int i = task / heads;
-                int h = task % heads;
-                int qOff = h * headDim;
-                int kvOff = (h / group) * headDim;
-                int len = batch.positions()[i] + 1;
-                int[] blocks = batch.blockTables()[i];
-                float max = Float.NEGATIVE_INFINITY;
-                float[] query = q[i];
-                int queryOff = qOff;
-                if (halfKv) {
-                    // ggml multiplies F16 K with Q converted to F16.
-                    query = Arrays.copyOfRange(query, qOff, qOff + headDim);
-                    roundToHalf(query, 0, headDim);
-                    queryOff = 0;
-                }
-                for (int t = 0; t < len; t++) {
-                    float[] keys = pool.keys(layer, blocks[t / blockSize]);
-                    float score = Dot.dot(query, queryOff, keys, (t % blockSize) * kvDim + kvOff, headDim) * attentionScale;
-                    scores[t] = score;
-                    max = Math.max(max, score);
-                }
-                double sum = 0;
-                for (int t = 0; t < len; t++) {
-                    float p = (float) Math.exp(scores[t] - max);
-                    scores[t] = p;
-                    sum += p;
-                }
-                float inv = (float) (1.0 / sum);
-                float[] out = att[i];
-                Arrays.fill(out, qOff, qOff + headDim, 0f);
-                for (int t = 0; t < len; t++) {
-                    float[] values = pool.values(layer, blocks[t / blockSize]);
-                    float p = scores[t] * inv;
-                    if (halfKv) {
-                        // ...and F16 V with the attention weights converted to F16.
-                        p = Float.float16ToFloat(Float.floatToFloat16(p));
-                    }
-                    Dot.addScaled(out, qOff, p, values, (t % blockSize) * kvDim + kvOff, headDim);
-                }
+                attendHead(layer, batch, task / heads, task % heads, q[task / heads], att[task / heads], scores);
             }
         });
+    }
+
+    /**
+     * Head h of entry i: softmax of the query against the keys of its positions, then the values weighted by it,
+     * into {@code out}. A method of its own, small enough for the JIT to inline the vector operations it calls.
+     */
+    private void attendHead(int layer, ForwardBatch batch, int i, int h, float[] q, float[] out, float[] scores) {
+        int headDim = cfg.headDim();
+        int kvDim = cfg.kvDim();
+        int blockSize = pool.blockSize();
+        int qOff = h * headDim;
+        int kvOff = (h / cfg.groupSize()) * headDim;
+        int len = batch.positions()[i] + 1;
+        int[] blocks = batch.blockTables()[i];
+        float[] query = q;
+        int queryOff = qOff;
+        if (halfKv) {
+            // ggml multiplies F16 K with Q converted to F16.
+            query = Arrays.copyOfRange(q, qOff, qOff + headDim);
+            roundToHalf(query, 0, headDim);
+            queryOff = 0;
+        }
+        float max = Float.NEGATIVE_INFINITY;
+        for (int t = 0; t < len; t++) {
+            float[] keys = pool.keys(layer, blocks[t / blockSize]);
+            float score = Dot.dot(query, queryOff, keys, (t % blockSize) * kvDim + kvOff, headDim) * attentionScale;
+            scores[t] = score;
+            max = Math.max(max, score);
+        }
+        double sum = 0;
+        for (int t = 0; t < len; t++) {
+            float p = (float) Math.exp(scores[t] - max);
+            scores[t] = p;
+            sum += p;
+        }
+        float inv = (float) (1.0 / sum);
+        Arrays.fill(out, qOff, qOff + headDim, 0f);
+        for (int t = 0; t < len; t++) {
+            float[] values = pool.values(layer, blocks[t / blockSize]);
+            float p = scores[t] * inv;
+            if (halfKv) {
+                // ...and F16 V with the attention weights converted to F16.
+                p = Float.float16ToFloat(Float.floatToFloat16(p));
+            }
+            Dot.addScaled(out, qOff, p, values, (t % blockSize) * kvDim + kvOff, headDim);
+        }
     }
 
     /** out = x / rms(x) * weight; the sum of squares in double, as ggml_rms_norm does. */

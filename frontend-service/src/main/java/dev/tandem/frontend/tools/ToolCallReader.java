@@ -66,8 +66,12 @@ public final class ToolCallReader {
         sent = all.length();
         ToolCallParser.Parsed parsed = parser.parse(held);
         if (parsed.calls().isEmpty()) {
-            // a call the stream began but the output ended before it parsed (max_tokens, a stop string) stays as sent
-            return streamed > 0 ? new Step("", entries, finishReason) : new Step(held, List.of(), finishReason);
+            if (streamed == 0) {
+                return new Step(held, List.of(), finishReason);
+            }
+            // calls already streamed stand, though the whole did not parse (cut by max_tokens or a stop string,
+            // or text the parser refuses after them): the client has them, so the reason says so unless it was length
+            return new Step("", entries, "length".equals(finishReason) ? finishReason : TOOL_CALLS);
         }
         List<ToolCall> calls = ids(parsed.calls());
         for (int i = streamed; i < calls.size(); i++) {

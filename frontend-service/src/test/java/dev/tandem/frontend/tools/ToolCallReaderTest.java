@@ -149,6 +149,12 @@ class ToolCallReaderTest {
         assertEquals("", cut.content());
         assertEquals("length", cut.finishReason());
         assertEquals("{\"x\": 12", cut.calls().getFirst().function().arguments());
+
+        // a streamed call followed by text the parser refuses: the call stands, and the reason says so
+        Streamed refused = stream(new ToolCallReader(choices("\"auto\""), new HermesToolParser()),
+                "<tool_call>{\"name\": \"f\", \"arguments\": {\"x\": 1}} oops</tool_call>", "stop");
+        assertEquals("tool_calls", refused.finishReason());
+        assertEquals("{\"x\": 1}", refused.calls().getFirst().function().arguments());
     }
 
     @Test
