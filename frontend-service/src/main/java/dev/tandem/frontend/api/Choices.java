@@ -32,36 +32,14 @@ final class Choices {
         List<Multi<TextDelta>> run(List<Choice> choices);
     }
 
-    /** Routing events of the choices after the first are not the request's own (they would read as retries). */
-    private static final RequestListener QUIET = new RequestListener() {
-        @Override
-        public void templated(long nanos) {
-        }
-
-        @Override
-        public void prepared(int promptTokens, long tokenizeNanos) {
-        }
-
-        @Override
-        public void dispatched(long routingNanos) {
-        }
-
-        @Override
-        public void prefillWorker(String workerId) {
-        }
-
-        @Override
-        public void decodeWorker(String workerId, boolean aggregated) {
-        }
-    };
-
     private Choices() {
     }
 
     static Multi<ChoiceDelta> of(PreparedRequest request, RequestListener listener, Generation generation) {
+        // the routing of the choices after the first is not the request's own (it would read as retries)
         List<Choice> choices = IntStream.range(0, Math.max(1, request.n()))
                 .mapToObj(i -> new Choice(ChoiceIds.of(request.requestId(), i), sampling(request.sampling(), i),
-                        i == 0 ? listener : QUIET))
+                        i == 0 ? listener : RequestListener.NONE))
                 .toList();
         List<Multi<TextDelta>> texts = generation.run(choices);
         List<Multi<ChoiceDelta>> tagged = new ArrayList<>(texts.size());

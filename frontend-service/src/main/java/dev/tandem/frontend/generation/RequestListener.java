@@ -7,6 +7,29 @@ package dev.tandem.frontend.generation;
  */
 public interface RequestListener {
 
+    /** Hears nothing: for generations whose routing is not a request's own (the choices after the first). */
+    RequestListener NONE = new RequestListener() {
+        @Override
+        public void templated(long nanos) {
+        }
+
+        @Override
+        public void prepared(int promptTokens, long tokenizeNanos) {
+        }
+
+        @Override
+        public void dispatched(long routingNanos) {
+        }
+
+        @Override
+        public void prefillWorker(String workerId) {
+        }
+
+        @Override
+        public void decodeWorker(String workerId, boolean aggregated) {
+        }
+    };
+
     /** The chat template was rendered in {@code nanos}. */
     void templated(long nanos);
 

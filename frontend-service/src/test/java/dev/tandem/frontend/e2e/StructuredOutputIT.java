@@ -53,16 +53,9 @@ class StructuredOutputIT {
 
     @BeforeAll
     static void start() {
-        ServiceProcess prefill = processes.start("prefill-1", "prefill-service", Map.of());
-        ServiceProcess decode = processes.start("decode-1", "decode-service", Map.of());
-        prefill.awaitHealthy(STARTUP);
-        decode.awaitHealthy(STARTUP);
-        ServiceProcess disaggFrontend = processes.start("frontend-disagg", "frontend-service",
-                Map.of("TANDEM_PREFILL_WORKERS", prefill.address(), "TANDEM_DECODE_WORKERS", decode.address()));
-        ServiceProcess aggFrontend = processes.start("frontend-agg", "frontend-service",
-                Map.of("TANDEM_DECODE_WORKERS", decode.address()));
-        disagg = new OpenAiClient(disaggFrontend.awaitHealthy(STARTUP));
-        agg = new OpenAiClient(aggFrontend.awaitHealthy(STARTUP));
+        ServiceProcesses.BothModes modes = processes.startBothModes(Map.of(), Map.of(), STARTUP);
+        disagg = modes.disagg();
+        agg = modes.agg();
     }
 
     @AfterAll

@@ -86,17 +86,12 @@ class TandemClusterIT {
             contextWindow = SyntheticModel.CONTEXT_LENGTH;
             modelEnv = Map.of();
         }
-        prefill = processes.start("prefill-1", "prefill-service", modelEnv);
-        decode = processes.start("decode-1", "decode-service", modelEnv);
-        prefill.awaitHealthy(STARTUP);
-        decode.awaitHealthy(STARTUP);
-        disaggFrontend = processes.start("frontend-disagg", "frontend-service", with(modelEnv,
-                "TANDEM_PREFILL_WORKERS", prefill.address(),
-                "TANDEM_DECODE_WORKERS", decode.address()));
-        ServiceProcess aggFrontend = processes.start("frontend-agg", "frontend-service", with(modelEnv,
-                "TANDEM_DECODE_WORKERS", decode.address()));
-        disagg = new OpenAiClient(disaggFrontend.awaitHealthy(STARTUP));
-        agg = new OpenAiClient(aggFrontend.awaitHealthy(STARTUP));
+        ServiceProcesses.BothModes modes = processes.startBothModes(modelEnv, Map.of(), STARTUP);
+        prefill = modes.prefill();
+        decode = modes.decode();
+        disaggFrontend = modes.disaggFrontend();
+        disagg = modes.disagg();
+        agg = modes.agg();
     }
 
     @AfterAll
