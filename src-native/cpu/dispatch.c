@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include "common.h"
 
-#define TANDEM_CPU_VERSION 1
+#define TANDEM_CPU_VERSION 2
 
 static tandem_kernels active;
 static int active_isa = -1;
@@ -247,6 +247,21 @@ int tandem_matmul(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t 
     default: return -1;
     }
     if (r1 > r0 && batch > 0) {
+        f(w, cols, r0, r1, act, stride, batch, out, ostride);
+    }
+    return 0;
+}
+
+int tandem_gemm(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
+                const uint8_t *act, int64_t stride, int64_t batch, float *out, int64_t ostride) {
+    if (active_isa < 0) {
+        tandem_cpu_isa();
+    }
+    tandem_mm_fn f = type == 8 ? active.gemm_q8_0 : type == 2 ? active.gemm_q4_0 : NULL;
+    if (f == NULL || batch < TANDEM_GEMM_MIN_BATCH) {
+        return tandem_matmul(type, w, cols, r0, r1, act, stride, batch, out, ostride);
+    }
+    if (r1 > r0) {
         f(w, cols, r0, r1, act, stride, batch, out, ostride);
     }
     return 0;

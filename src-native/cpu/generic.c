@@ -226,6 +226,8 @@ void tandem_kernels_generic(tandem_kernels *k) {
     k->f32 = f32_generic;
     k->f16 = f16_generic;
     k->bf16 = bf16_generic;
+    k->gemm_q8_0 = NULL;
+    k->gemm_q4_0 = NULL;
     k->q8_0 = q8_0_generic;
     k->q4_0 = q4_0_generic;
     k->q4_k = q4_k_generic;

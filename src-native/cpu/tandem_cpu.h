@@ -60,11 +60,23 @@ TANDEM_API void tandem_quantize(int kind, const float *x, int64_t xstride, int64
 TANDEM_API int tandem_matmul(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
                   const uint8_t *act, int64_t stride, int64_t batch, float *out, int64_t ostride);
 
+/*
+ * The same product for a prompt (many vectors per weight): Q8_0 and Q4_0 weights are repacked per tile of rows and
+ * each block's whole integer sum takes one float multiply-add (out = Σ_blocks fma(Σ w·q, d_w·d_x, out)), so the
+ * results differ in the last bits from tandem_matmul's; other types, the generic kernels and batches under
+ * TANDEM_GEMM_MIN_BATCH take tandem_matmul's kernels.
+ */
+TANDEM_API int tandem_gemm(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
+                const uint8_t *act, int64_t stride, int64_t batch, float *out, int64_t ostride);
+
+#define TANDEM_GEMM_MIN_BATCH 4
+
 /* Internal: one set of kernels. */
 typedef void (*tandem_mm_fn)(const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
                              const uint8_t *act, int64_t stride, int64_t batch, float *out, int64_t ostride);
 typedef struct {
     tandem_mm_fn f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k;
+    tandem_mm_fn gemm_q8_0, gemm_q4_0; /* NULL where tandem_gemm uses the kernels above */
     int float_lanes;
 } tandem_kernels;
 

@@ -161,7 +161,7 @@ final class LlamaForward implements ForwardPass {
      */
     private void matmul(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs, boolean prompt) {
         if (nativeMatmul != null && NativeMatmul.accepts(ws)) {
-            nativeMatmul.multiply(batch, in, ws, outs);
+            nativeMatmul.multiply(batch, in, ws, outs, prompt);
             return;
         }
         Activations act = new Activations(in, batch, prompt);

@@ -36,7 +36,7 @@ public final class NativeKernels {
     static final int ACT_Q8_0 = 1;
     static final int ACT_Q8_K = 2;
 
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final String[] ISA_NAMES = {"generic", "avx2", "avx512", "neon"};
     private static final Logger LOG = Logger.getLogger(NativeKernels.class);
 
@@ -51,6 +51,7 @@ public final class NativeKernels {
     private final MethodHandle actBytes;
     private final MethodHandle quantize;
     private final MethodHandle matmul;
+    private final MethodHandle gemm;
 
     private NativeKernels(Path path, SymbolLookup lookup) {
         this.path = path;
@@ -75,7 +76,9 @@ public final class NativeKernels {
         this.floatLanes = handle(linker, lookup, "tandem_cpu_float_lanes", FunctionDescriptor.of(i));
         this.actBytes = handle(linker, lookup, "tandem_act_bytes", FunctionDescriptor.of(j, i, j));
         this.quantize = handle(linker, lookup, "tandem_quantize", FunctionDescriptor.ofVoid(i, a, j, j, j, a, j));
-        this.matmul = handle(linker, lookup, "tandem_matmul", FunctionDescriptor.of(i, i, a, j, j, j, a, j, j, a, j));
+        FunctionDescriptor product = FunctionDescriptor.of(i, i, a, j, j, j, a, j, j, a, j);
+        this.matmul = handle(linker, lookup, "tandem_matmul", product);
+        this.gemm = handle(linker, lookup, "tandem_gemm", product);
     }
 
     private static MethodHandle handle(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor fd) {
@@ -235,9 +238,23 @@ public final class NativeKernels {
 
     void matmul(int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act, long stride, long batch,
                 MemorySegment out, long ostride) {
+        product(matmul, type, w, cols, r0, r1, act, stride, batch, out, ostride);
+    }
+
+    /**
+     * The same product for a prompt: Q8_0 and Q4_0 weights go through the repacked GEMM, whose results differ from
+     * {@link #matmul}'s in the last bits (one float multiply-add per block instead of per integer lane).
+     */
+    void gemm(int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act, long stride, long batch,
+              MemorySegment out, long ostride) {
+        product(gemm, type, w, cols, r0, r1, act, stride, batch, out, ostride);
+    }
+
+    private static void product(MethodHandle h, int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act,
+                                long stride, long batch, MemorySegment out, long ostride) {
         int rc;
         try {
-            rc = (int) matmul.invokeExact(type, w, cols, r0, r1, act, stride, batch, out, ostride);
+            rc = (int) h.invokeExact(type, w, cols, r0, r1, act, stride, batch, out, ostride);
         } catch (Throwable t) {
             throw rethrow(t);
         }

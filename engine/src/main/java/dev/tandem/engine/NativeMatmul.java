@@ -60,8 +60,11 @@ final class NativeMatmul implements AutoCloseable {
         return (n + ALIGN - 1) & -ALIGN;
     }
 
-    /** outs[m][b] = ws[m] · in[b] for b in [0, batch); all matrices take the same input length. */
-    void multiply(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs) {
+    /**
+     * outs[m][b] = ws[m] · in[b] for b in [0, batch); all matrices take the same input length. A prompt's products
+     * take the library's GEMM ({@link NativeKernels#gemm}), the decoding steps' the kernels that match the Java ones.
+     */
+    void multiply(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs, boolean prompt) {
         int cols = ws[0].cols();
         long xStride = align((long) cols * Float.BYTES);
         x = grow(x, xStride * batch);
@@ -109,13 +112,14 @@ final class NativeMatmul implements AutoCloseable {
             outSegs[m] = out.asSlice(off, bytes);
             off += bytes;
         }
+        Product product = prompt ? lib::gemm : lib::matmul;
         parallel.forRange(totalRows, work, (s, e) -> {
             for (int m = 0; m < n; m++) {
                 int from = Math.max(s, starts[m]);
                 int to = Math.min(e, starts[m + 1]);
                 if (from < to) {
                     FloatMatrix w = ws[m];
-                    lib.matmul(w.type().id(), w.data, w.cols(), from - starts[m], to - starts[m], acts[m], strides[m],
+                    product.multiply(w.type().id(), w.data, w.cols(), from - starts[m], to - starts[m], acts[m], strides[m],
                             batch, outSegs[m], w.rows());
                 }
             }
@@ -126,6 +130,13 @@ final class NativeMatmul implements AutoCloseable {
                 MemorySegment.copy(outSegs[m], ValueLayout.JAVA_FLOAT, (long) b * rows * Float.BYTES, outs[m][b], 0, rows);
             }
         }
+    }
+
+    /** One of the library's product entry points. */
+    @FunctionalInterface
+    private interface Product {
+        void multiply(int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act, long stride, long batch,
+                      MemorySegment out, long ostride);
     }
 
     /** Drops the buffers (the garbage collector frees them). */
