@@ -109,7 +109,7 @@ int tandem_cpu_version(void) {
 int64_t tandem_act_bytes(int kind, int64_t cols) {
     switch (kind) {
     case TANDEM_ACT_Q8_0:
-        return 3 * cols + 4 * (cols / 32);
+        return 2 * cols + 8 * (cols / 32);
     case TANDEM_ACT_Q8_K:
         return cols + 4 * (cols / 256) + 4 * (cols / 32);
     default:
@@ -145,6 +145,8 @@ static uint16_t f2h(float f) {
 static void quantize_q8_0(const float *x, int64_t cols, uint8_t *act) {
     int8_t *q = (int8_t *)act;
     float *d = (float *)(act + cols);
+    uint8_t *u = act + cols + 4 * (cols / 32);
+    uint8_t *sums = u + cols;
     for (int64_t blk = 0; blk < cols / 32; blk++) {
         const float *v = x + 32 * blk;
         float max = 0.0f;
@@ -154,20 +156,15 @@ static void quantize_q8_0(const float *x, int64_t cols, uint8_t *act) {
         }
         d[blk] = tandem_h2f(f2h(max / 127.0f));
         float id = max != 0.0f ? 127.0f / max : 0.0f;
-        for (int t = 0; t < 32; t++) {
-            float p = v[tandem_lane_element(t)] * id;
-            q[32 * blk + t] = (int8_t)(int)nearbyintf(p);
+        int32_t sum = 0;
+        for (int j = 0; j < 32; j++) {
+            int8_t qj = (int8_t)(int)nearbyintf(v[j] * id);
+            q[32 * blk + j] = qj;
+            u[32 * blk + j] = (uint8_t)(qj ^ 0x80);
+            sum += qj;
         }
-    }
-    /* For the VNNI kernels (tandem_cpu.h): the values offset to unsigned, and −8 × each lane's sum. */
-    uint8_t *u = act + cols + 4 * (cols / 32);
-    int32_t *ns = (int32_t *)(u + cols);
-    for (int64_t i = 0; i < cols; i++) {
-        u[i] = (uint8_t)(q[i] ^ 0x80);
-    }
-    for (int64_t l = 0; l < cols / 4; l++) {
-        int32_t sum = q[4 * l] + q[4 * l + 1] + q[4 * l + 2] + q[4 * l + 3];
-        memcpy(ns + l, &(int32_t){-8 * sum}, 4);
+        /* for Q4_0, whose nibbles are w + 8 */
+        memcpy(sums + 4 * blk, &(int32_t){-8 * sum}, 4);
     }
 }
 
@@ -229,6 +226,40 @@ void tandem_quantize(int kind, const float *x, int64_t xstride, int64_t cols, in
     }
 }
 
+int64_t tandem_repacked_bytes(int type, int64_t rows, int64_t cols) {
+    int64_t tb = type == 8 ? TANDEM_Q8_0_TILE_BLOCK : type == 2 ? TANDEM_Q4_0_TILE_BLOCK : -1;
+    if (tb < 0) {
+        return -1;
+    }
+    return (rows + TANDEM_TILE_ROWS - 1) / TANDEM_TILE_ROWS * (cols / 32) * tb;
+}
+
+int tandem_repack(int type, const uint8_t *w, int64_t rows, int64_t cols, uint8_t *dst) {
+    if (type != 8 && type != 2) {
+        return -1;
+    }
+    const int q4 = type == 2;
+    const int64_t nb = cols / 32, bytes = q4 ? Q4_0_BYTES : Q8_0_BYTES;
+    const int64_t tb = q4 ? TANDEM_Q4_0_TILE_BLOCK : TANDEM_Q8_0_TILE_BLOCK;
+    const int groups = q4 ? 4 : 8;
+    const int64_t tiles = (rows + TANDEM_TILE_ROWS - 1) / TANDEM_TILE_ROWS;
+    memset(dst, 0, (size_t)(tiles * nb * tb));
+    for (int64_t t = 0; t < tiles; t++) {
+        for (int i = 0; i < TANDEM_TILE_ROWS && t * TANDEM_TILE_ROWS + i < rows; i++) {
+            const uint8_t *row = w + (t * TANDEM_TILE_ROWS + i) * nb * bytes;
+            for (int64_t k = 0; k < nb; k++) {
+                const uint8_t *p = row + k * bytes;
+                uint8_t *blk = dst + (t * nb + k) * tb;
+                for (int g = 0; g < groups; g++) {
+                    memcpy(blk + 4 * TANDEM_TILE_ROWS * g + 4 * i, p + 2 + 4 * g, 4);
+                }
+                memcpy(blk + 4 * TANDEM_TILE_ROWS * groups + 2 * i, p, 2);
+            }
+        }
+    }
+    return TANDEM_REPACKED + type;
+}
+
 int tandem_matmul(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
                   const uint8_t *act, int64_t stride, int64_t batch, float *out, int64_t ostride) {
     if (active_isa < 0) {
@@ -238,8 +269,8 @@ int tandem_matmul(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t 
     switch (type) {
     case 0: f = active.f32; break;
     case 1: f = active.f16; break;
-    case 2: f = active.q4_0; break;
-    case 8: f = active.q8_0; break;
+    case TANDEM_REPACKED + 2: f = active.q4_0; break;
+    case TANDEM_REPACKED + 8: f = active.q8_0; break;
     case 12: f = active.q4_k; break;
     case 13: f = active.q5_k; break;
     case 14: f = active.q6_k; break;
@@ -247,21 +278,6 @@ int tandem_matmul(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t 
     default: return -1;
     }
     if (r1 > r0 && batch > 0) {
-        f(w, cols, r0, r1, act, stride, batch, out, ostride);
-    }
-    return 0;
-}
-
-int tandem_gemm(int type, const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
-                const uint8_t *act, int64_t stride, int64_t batch, float *out, int64_t ostride) {
-    if (active_isa < 0) {
-        tandem_cpu_isa();
-    }
-    tandem_mm_fn f = type == 8 ? active.gemm_q8_0 : type == 2 ? active.gemm_q4_0 : NULL;
-    if (f == NULL || batch < TANDEM_GEMM_MIN_BATCH) {
-        return tandem_matmul(type, w, cols, r0, r1, act, stride, batch, out, ostride);
-    }
-    if (r1 > r0) {
         f(w, cols, r0, r1, act, stride, batch, out, ostride);
     }
     return 0;

@@ -1,7 +1,7 @@
 /*
  * Portable kernels: the arithmetic of the vector kernels written out lane by lane (eight float lanes
- * with fused multiply-adds, eight integer lanes per block of 32), so every instruction set computes
- * the same results. Used where no vector variant exists (arm64 builds get these, vectorised by the compiler).
+ * with fused multiply-adds; K-quants in eight integer lanes per block of 32; Q8_0/Q4_0 one exact integer sum per
+ * block), so every instruction set computes the same results. Used where no vector variant exists (arm64 builds get these, vectorised by the compiler).
  */
 #include <math.h>
 #include "common.h"
@@ -58,7 +58,52 @@ FLOAT_KERNEL(f32_generic, 4, get_f32)
 FLOAT_KERNEL(f16_generic, 2, get_f16)
 FLOAT_KERNEL(bf16_generic, 2, get_bf16)
 
-/* Eight integer lanes of one block: lane l sums positions 4l..4l+3 (lane order) of w and x. */
+/* Repacked Q8_0 / Q4_0 (tandem_cpu.h): per block the exact integer sum, then one fused multiply-add per output. */
+static void packed_generic(const uint8_t *w, int64_t cols, int64_t r0, int64_t r1, const uint8_t *act, int64_t stride,
+                           int64_t batch, float *out, int64_t ostride, const int q4) {
+    const int64_t nb = cols / 32;
+    const int64_t tb = q4 ? TANDEM_Q4_0_TILE_BLOCK : TANDEM_Q8_0_TILE_BLOCK;
+    const int groups = q4 ? 4 : 8;
+    for (int64_t r = r0; r < r1; r++) {
+        const uint8_t *tile = w + r / TANDEM_TILE_ROWS * nb * tb;
+        const int i = (int)(r % TANDEM_TILE_ROWS);
+        for (int64_t b = 0; b < batch; b++) {
+            const uint8_t *a = act + b * stride;
+            const int8_t *xq = (const int8_t *)a;
+            const float *xd = (const float *)(a + cols);
+            float acc = 0.0f;
+            for (int64_t k = 0; k < nb; k++) {
+                const uint8_t *blk = tile + k * tb;
+                const int8_t *x = xq + 32 * k;
+                int32_t sum = 0;
+                for (int g = 0; g < groups; g++) {
+                    const uint8_t *p = blk + 4 * TANDEM_TILE_ROWS * g + 4 * i;
+                    for (int e = 0; e < 4; e++) {
+                        if (q4) {
+                            sum += ((p[e] & 0xF) - 8) * x[4 * g + e] + ((p[e] >> 4) - 8) * x[16 + 4 * g + e];
+                        } else {
+                            sum += (int8_t)p[e] * x[4 * g + e];
+                        }
+                    }
+                }
+                float d = tandem_half_at(blk + 4 * TANDEM_TILE_ROWS * groups + 2 * i);
+                acc = fmaf((float)sum, d * xd[k], acc);
+            }
+            out[b * ostride + r] = acc;
+        }
+    }
+}
+
+static void q8_0_generic(const uint8_t *w, int64_t cols, int64_t r0, int64_t r1, const uint8_t *act, int64_t stride,
+                         int64_t batch, float *out, int64_t ostride) {
+    packed_generic(w, cols, r0, r1, act, stride, batch, out, ostride, 0);
+}
+static void q4_0_generic(const uint8_t *w, int64_t cols, int64_t r0, int64_t r1, const uint8_t *act, int64_t stride,
+                         int64_t batch, float *out, int64_t ostride) {
+    packed_generic(w, cols, r0, r1, act, stride, batch, out, ostride, 1);
+}
+
+/* Eight integer lanes of a block of 32 (lane order): lane l sums positions 4l..4l+3 of w and x. */
 static inline void block_lanes(const int8_t *w, const int8_t *x, int32_t *lanes) {
     for (int l = 0; l < 8; l++) {
         int32_t s = 0;
@@ -68,49 +113,6 @@ static inline void block_lanes(const int8_t *w, const int8_t *x, int32_t *lanes)
         lanes[l] = s;
     }
 }
-
-/* Q8_0 / Q4_0 block at p to 32 signed values in lane order. */
-static inline void q8_0_block(const uint8_t *p, int8_t *wq) {
-    for (int t = 0; t < 32; t++) {
-        wq[t] = (int8_t)p[2 + tandem_lane_element(t)];
-    }
-}
-static inline void q4_0_block(const uint8_t *p, int8_t *wq) {
-    for (int t = 0; t < 32; t++) {
-        int e = tandem_lane_element(t);
-        int byte = p[2 + (e & 15)];
-        wq[t] = (int8_t)((e < 16 ? (byte & 0xF) : (byte >> 4)) - 8);
-    }
-}
-
-#define Q8_0_KERNEL(name, bytes, decode)                                                             \
-    static void name(const uint8_t *w, int64_t cols, int64_t r0, int64_t r1, const uint8_t *act,   \
-                     int64_t stride, int64_t batch, float *out, int64_t ostride) {                  \
-        int64_t nb = cols / 32;                                                                      \
-        for (int64_t r = r0; r < r1; r++) {                                                          \
-            const uint8_t *row = w + r * nb * (bytes);                                               \
-            for (int64_t b = 0; b < batch; b++) {                                                    \
-                const int8_t *xq = (const int8_t *)(act + b * stride);                               \
-                const float *xd = (const float *)(act + b * stride + cols);                          \
-                float acc[LANES] = {0};                                                              \
-                for (int64_t k = 0; k < nb; k++) {                                                   \
-                    const uint8_t *p = row + k * (bytes);                                            \
-                    int8_t wq[32];                                                                   \
-                    int32_t lanes[8];                                                                \
-                    decode(p, wq);                                                                   \
-                    block_lanes(wq, xq + 32 * k, lanes);                                             \
-                    float s = tandem_half_at(p) * xd[k];                                             \
-                    for (int l = 0; l < 8; l++) {                                                    \
-                        acc[l] = fmaf((float)lanes[l], s, acc[l]);                                   \
-                    }                                                                                \
-                }                                                                                    \
-                out[b * ostride + r] = lane_sum(acc);                                                \
-            }                                                                                        \
-        }                                                                                            \
-    }
-
-Q8_0_KERNEL(q8_0_generic, Q8_0_BYTES, q8_0_block)
-Q8_0_KERNEL(q4_0_generic, Q4_0_BYTES, q4_0_block)
 
 /* The 256 values of a K-quant super-block, natural order, as ints (without d/dmin). */
 static void q4_k_values(const uint8_t *p, uint8_t *v) {
@@ -226,8 +228,6 @@ void tandem_kernels_generic(tandem_kernels *k) {
     k->f32 = f32_generic;
     k->f16 = f16_generic;
     k->bf16 = bf16_generic;
-    k->gemm_q8_0 = NULL;
-    k->gemm_q4_0 = NULL;
     k->q8_0 = q8_0_generic;
     k->q4_0 = q4_0_generic;
     k->q4_k = q4_k_generic;

@@ -29,6 +29,12 @@ public abstract sealed class FloatMatrix permits F32Matrix, F16Matrix, BF16Matri
     protected final MemorySegment data;
     protected final int rows;
     protected final int cols;
+    /** What the native kernels multiply, made on first use ({@link #nativeForm}). */
+    private volatile NativeForm nativeForm;
+
+    /** The type id and storage the native kernels multiply: the data as stored, or repacked ({@link NativeKernels#repack}). */
+    record NativeForm(int type, MemorySegment data) {
+    }
 
     protected FloatMatrix(MemorySegment data, int rows, int cols) {
         this.data = data;
@@ -90,6 +96,30 @@ public abstract sealed class FloatMatrix permits F32Matrix, F16Matrix, BF16Matri
     /** The matrix's storage, {@code type().byteSize(rows × cols)} bytes in GGUF's block layout (for device uploads). */
     public MemorySegment data() {
         return data.asSlice(0, type().byteSize((long) rows * cols));
+    }
+
+    /**
+     * This matrix as the native kernels multiply it, made once: Q8_0 and Q4_0 repacked (the mapped original's pages
+     * are then released, as only the Java kernels and row lookups read them), other types as stored.
+     */
+    NativeForm nativeForm(NativeKernels lib) {
+        NativeForm form = nativeForm;
+        if (form == null) {
+            synchronized (this) {
+                form = nativeForm;
+                if (form == null) {
+                    int id = type().id();
+                    form = lib.repack(id, data, rows, cols)
+                            .map(packed -> new NativeForm(id + NativeKernels.REPACKED, packed))
+                            .orElseGet(() -> new NativeForm(id, data));
+                    if (form.data() != data && data.isMapped()) {
+                        data().unload();
+                    }
+                    nativeForm = form;
+                }
+            }
+        }
+        return form;
     }
 
     /** Decodes row {@code row} into {@code out[0..cols)} (exactly as ggml's dequantize_row does). */

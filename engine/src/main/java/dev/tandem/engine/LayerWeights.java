@@ -1,5 +1,7 @@
 package dev.tandem.engine;
 
+import java.util.List;
+
 /**
  * The weights of one transformer block. Norm weights and biases are small, so they are copied to
  * float[]; the Q/K/V biases are null for Llama and present for Qwen2.
@@ -17,4 +19,9 @@ public record LayerWeights(
         FloatMatrix ffnGate,
         FloatMatrix ffnUp,
         FloatMatrix ffnDown) {
+
+    /** The block's weight matrices, in the order the forward pass multiplies them. */
+    public List<FloatMatrix> matrices() {
+        return List.of(wq, wk, wv, wo, ffnGate, ffnUp, ffnDown);
+    }
 }

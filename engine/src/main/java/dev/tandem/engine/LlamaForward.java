@@ -3,7 +3,9 @@ package dev.tandem.engine;
 import dev.tandem.model.ModelConfig;
 
 import dev.tandem.engine.kv.KvBlockPool;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The Llama-family forward pass (llama; qwen2 adds Q/K/V biases and NeoX RoPE) over a batch of
@@ -50,6 +52,12 @@ final class LlamaForward implements ForwardPass {
                 ? new NativeMatmul(NativeKernels.get().orElseThrow(() -> new IllegalStateException(NativeKernels.failure())), parallel)
                 : null;
         this.kernels = CpuKernels.label(kernels == CpuKernels.NATIVE ? CpuKernels.NATIVE : CpuKernels.JAVA);
+        if (nativeMatmul != null) {
+            List<FloatMatrix> matrices = new ArrayList<>();
+            w.layers().forEach(layer -> matrices.addAll(layer.matrices()));
+            matrices.add(w.output());
+            nativeMatmul.prepare(matrices);
+        }
     }
 
     /** The kernels' label (see {@link CpuKernels#label}). */
@@ -161,7 +169,7 @@ final class LlamaForward implements ForwardPass {
      */
     private void matmul(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs, boolean prompt) {
         if (nativeMatmul != null && NativeMatmul.accepts(ws)) {
-            nativeMatmul.multiply(batch, in, ws, outs, prompt);
+            nativeMatmul.multiply(batch, in, ws, outs);
             return;
         }
         Activations act = new Activations(in, batch, prompt);

@@ -37,6 +37,8 @@ public final class NativeKernels {
     static final int ACT_Q8_K = 2;
 
     private static final int VERSION = 2;
+    /** Added to a GGML type id: the type's repacked layout ({@link #repack}). */
+    static final int REPACKED = 0x100;
     private static final String[] ISA_NAMES = {"generic", "avx2", "avx512", "neon"};
     private static final Logger LOG = Logger.getLogger(NativeKernels.class);
 
@@ -51,7 +53,8 @@ public final class NativeKernels {
     private final MethodHandle actBytes;
     private final MethodHandle quantize;
     private final MethodHandle matmul;
-    private final MethodHandle gemm;
+    private final MethodHandle repackedBytes;
+    private final MethodHandle repack;
 
     private NativeKernels(Path path, SymbolLookup lookup) {
         this.path = path;
@@ -76,9 +79,9 @@ public final class NativeKernels {
         this.floatLanes = handle(linker, lookup, "tandem_cpu_float_lanes", FunctionDescriptor.of(i));
         this.actBytes = handle(linker, lookup, "tandem_act_bytes", FunctionDescriptor.of(j, i, j));
         this.quantize = handle(linker, lookup, "tandem_quantize", FunctionDescriptor.ofVoid(i, a, j, j, j, a, j));
-        FunctionDescriptor product = FunctionDescriptor.of(i, i, a, j, j, j, a, j, j, a, j);
-        this.matmul = handle(linker, lookup, "tandem_matmul", product);
-        this.gemm = handle(linker, lookup, "tandem_gemm", product);
+        this.matmul = handle(linker, lookup, "tandem_matmul", FunctionDescriptor.of(i, i, a, j, j, j, a, j, j, a, j));
+        this.repackedBytes = handle(linker, lookup, "tandem_repacked_bytes", FunctionDescriptor.of(j, i, j, j));
+        this.repack = handle(linker, lookup, "tandem_repack", FunctionDescriptor.of(i, i, a, j, j, a));
     }
 
     private static MethodHandle handle(Linker linker, SymbolLookup lookup, String name, FunctionDescriptor fd) {
@@ -236,25 +239,33 @@ public final class NativeKernels {
         }
     }
 
+    /**
+     * The weights of a Q8_0 or Q4_0 matrix in the layout the native kernels multiply (src-native/cpu/tandem_cpu.h:
+     * tiles of 16 rows, four weights of every row of a tile side by side; the same size as GGUF's), in native memory
+     * that lives as long as the returned segment is reachable; empty for other types.
+     */
+    Optional<MemorySegment> repack(int type, MemorySegment w, long rows, long cols) {
+        try {
+            long bytes = (long) repackedBytes.invokeExact(type, rows, cols);
+            if (bytes < 0) {
+                return Optional.empty();
+            }
+            MemorySegment dst = Arena.ofAuto().allocate(Math.max(bytes, 1), 64);
+            int packed = (int) repack.invokeExact(type, w, rows, cols, dst);
+            if (packed != type + REPACKED) {
+                throw new IllegalStateException("tandem_repack returned " + packed + " for GGML type " + type);
+            }
+            return Optional.of(dst);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     void matmul(int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act, long stride, long batch,
                 MemorySegment out, long ostride) {
-        product(matmul, type, w, cols, r0, r1, act, stride, batch, out, ostride);
-    }
-
-    /**
-     * The same product for a prompt: Q8_0 and Q4_0 weights go through the repacked GEMM, whose results differ from
-     * {@link #matmul}'s in the last bits (one float multiply-add per block instead of per integer lane).
-     */
-    void gemm(int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act, long stride, long batch,
-              MemorySegment out, long ostride) {
-        product(gemm, type, w, cols, r0, r1, act, stride, batch, out, ostride);
-    }
-
-    private static void product(MethodHandle h, int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act,
-                                long stride, long batch, MemorySegment out, long ostride) {
         int rc;
         try {
-            rc = (int) h.invokeExact(type, w, cols, r0, r1, act, stride, batch, out, ostride);
+            rc = (int) matmul.invokeExact(type, w, cols, r0, r1, act, stride, batch, out, ostride);
         } catch (Throwable t) {
             throw rethrow(t);
         }

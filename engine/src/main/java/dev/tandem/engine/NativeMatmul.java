@@ -8,14 +8,17 @@ import java.lang.foreign.ValueLayout;
  * Matrix products on the native kernels ({@link NativeKernels}) for one forward pass: the activations are copied
  * once into an off-heap buffer and quantized there as the Java kernels quantize them (Q8_0 for Q8_0/Q4_0 weights,
  * Q8_K for the K-quants), then the engine's worker threads claim row ranges of all the product's matrices and
- * multiply each range with one native call that reads every weight once for the whole batch. The buffers grow
- * when needed and are reused: no allocation per product in steady state but the per-matrix slices.
+ * multiply each range with one native call that reads every weight once for the whole batch. Ranges are whole
+ * tiles of {@link #TILE_ROWS} rows, the unit of the repacked Q8_0/Q4_0 layout. The buffers grow when needed and are
+ * reused: no allocation per product in steady state but the per-matrix slices.
  *
  * <p>Not thread-safe: one product at a time (the forward pass's caller serialises its calls).
  */
 final class NativeMatmul implements AutoCloseable {
 
     private static final long ALIGN = 64;
+    /** Rows per tile of the repacked layout (TANDEM_TILE_ROWS). */
+    static final int TILE_ROWS = 16;
 
     private final NativeKernels lib;
     private final Parallel parallel;
@@ -29,6 +32,15 @@ final class NativeMatmul implements AutoCloseable {
     NativeMatmul(NativeKernels lib, Parallel parallel) {
         this.lib = lib;
         this.parallel = parallel;
+    }
+
+    /** Makes every matrix's native form now ({@link FloatMatrix#nativeForm}), so that no request waits for it. */
+    void prepare(Iterable<FloatMatrix> ws) {
+        for (FloatMatrix m : ws) {
+            if (accepts(new FloatMatrix[] {m})) {
+                m.nativeForm(lib);
+            }
+        }
     }
 
     /** Whether every matrix is one the native kernels multiply in place (native memory, a supported type). */
@@ -60,11 +72,8 @@ final class NativeMatmul implements AutoCloseable {
         return (n + ALIGN - 1) & -ALIGN;
     }
 
-    /**
-     * outs[m][b] = ws[m] · in[b] for b in [0, batch); all matrices take the same input length. A prompt's products
-     * take the library's GEMM ({@link NativeKernels#gemm}), the decoding steps' the kernels that match the Java ones.
-     */
-    void multiply(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs, boolean prompt) {
+    /** outs[m][b] = ws[m] · in[b] for b in [0, batch); all matrices take the same input length. */
+    void multiply(int batch, float[][] in, FloatMatrix[] ws, float[][][] outs) {
         int cols = ws[0].cols();
         long xStride = align((long) cols * Float.BYTES);
         x = grow(x, xStride * batch);
@@ -75,14 +84,14 @@ final class NativeMatmul implements AutoCloseable {
         boolean need8k = false;
         long outFloats = 0;
         long work = 0;
-        int totalRows = 0;
+        int totalTiles = 0;
         for (FloatMatrix m : ws) {
             int k = kind(m);
             need80 |= k == NativeKernels.ACT_Q8_0;
             need8k |= k == NativeKernels.ACT_Q8_K;
             outFloats += (long) m.rows() * batch;
             work += (long) m.rows() * m.cols() * batch;
-            totalRows += m.rows();
+            totalTiles += Math.ceilDiv(m.rows(), TILE_ROWS);
         }
         long s80 = 0;
         long s8k = 0;
@@ -99,12 +108,14 @@ final class NativeMatmul implements AutoCloseable {
         out = grow(out, outFloats * Float.BYTES);
         int n = ws.length;
         int[] starts = new int[n + 1];
+        FloatMatrix.NativeForm[] forms = new FloatMatrix.NativeForm[n];
         MemorySegment[] acts = new MemorySegment[n];
         long[] strides = new long[n];
         MemorySegment[] outSegs = new MemorySegment[n];
         long off = 0;
         for (int m = 0; m < n; m++) {
-            starts[m + 1] = starts[m] + ws[m].rows();
+            starts[m + 1] = starts[m] + Math.ceilDiv(ws[m].rows(), TILE_ROWS);
+            forms[m] = ws[m].nativeForm(lib);
             int k = kind(ws[m]);
             acts[m] = k == NativeKernels.ACT_Q8_0 ? q80 : k == NativeKernels.ACT_Q8_K ? q8k : x;
             strides[m] = k == NativeKernels.ACT_Q8_0 ? s80 : k == NativeKernels.ACT_Q8_K ? s8k : xStride;
@@ -112,15 +123,15 @@ final class NativeMatmul implements AutoCloseable {
             outSegs[m] = out.asSlice(off, bytes);
             off += bytes;
         }
-        Product product = prompt ? lib::gemm : lib::matmul;
-        parallel.forRange(totalRows, work, (s, e) -> {
+        parallel.forRange(totalTiles, work, (s, e) -> {
             for (int m = 0; m < n; m++) {
                 int from = Math.max(s, starts[m]);
                 int to = Math.min(e, starts[m + 1]);
                 if (from < to) {
                     FloatMatrix w = ws[m];
-                    product.multiply(w.type().id(), w.data, w.cols(), from - starts[m], to - starts[m], acts[m], strides[m],
-                            batch, outSegs[m], w.rows());
+                    int rows = w.rows();
+                    lib.matmul(forms[m].type(), forms[m].data(), w.cols(), (long) (from - starts[m]) * TILE_ROWS,
+                            Math.min(rows, (long) (to - starts[m]) * TILE_ROWS), acts[m], strides[m], batch, outSegs[m], rows);
                 }
             }
         });
@@ -130,13 +141,6 @@ final class NativeMatmul implements AutoCloseable {
                 MemorySegment.copy(outSegs[m], ValueLayout.JAVA_FLOAT, (long) b * rows * Float.BYTES, outs[m][b], 0, rows);
             }
         }
-    }
-
-    /** One of the library's product entry points. */
-    @FunctionalInterface
-    private interface Product {
-        void multiply(int type, MemorySegment w, long cols, long r0, long r1, MemorySegment act, long stride, long batch,
-                      MemorySegment out, long ostride);
     }
 
     /** Drops the buffers (the garbage collector frees them). */

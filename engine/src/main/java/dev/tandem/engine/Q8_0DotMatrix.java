@@ -95,7 +95,7 @@ abstract sealed class Q8_0DotMatrix extends FloatMatrix permits Q8_0Matrix, Q4_0
         float acc = 0f;
         for (int b = 0; b < blocks; b++) {
             long o = row + (long) b * blockBytes;
-            acc += blockDot(o, xq, 32 * b) * (scale(o) * xd[b]);
+            acc = Math.fma((float) blockDot(o, xq, 32 * b), scale(o) * xd[b], acc);
         }
         return acc;
     }

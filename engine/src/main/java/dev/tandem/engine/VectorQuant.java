@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Integer dot products of Q8_0 / Q4_0 weight rows with 8-bit activations ({@link Activations}),
  * llama.cpp's arithmetic: per block of 32, an exact integer sum of q_w·q_x, then one float FMA
- * with d_w·d_x. Written for 256-bit vectors (AVX2 and up): int8 values are widened to 16 lanes of
+ * with d_w·d_x ({@code out = fma(Σ, d_w·d_x, out)}, block after block; the native kernels compute the same). Written for 256-bit vectors (AVX2 and up): int8 values are widened to 16 lanes of
  * short, multiplied (|q_w·q_x| ≤ 128·127, two of them fit a short), and neighbouring lanes are
  * added into 8 int lanes. Only loaded when {@link Dot#INT8} is true.
  *
@@ -73,10 +73,10 @@ final class VectorQuant {
                 .add(i.lanewise(VectorOperators.ASHR, 16));
     }
 
-    /** Σ over one block of 32: w0·x[o..o+16) + w1·x[o+16..o+32), as 8 int lanes converted to float. */
-    private static FloatVector block(ShortVector w0, ShortVector w1, short[] x, int o) {
-        return (FloatVector) pairs(w0.mul(ShortVector.fromArray(S, x, o)).add(w1.mul(ShortVector.fromArray(S, x, o + 16))))
-                .convert(VectorOperators.I2F, 0);
+    /** Σ over one block of 32, exact: w0·x[o..o+16) + w1·x[o+16..o+32). */
+    private static int block(ShortVector w0, ShortVector w1, short[] x, int o) {
+        return pairs(w0.mul(ShortVector.fromArray(S, x, o)).add(w1.mul(ShortVector.fromArray(S, x, o + 16))))
+                .reduceLanes(VectorOperators.ADD);
     }
 
     // Kernels are compilation roots: each loops over rows itself and is larger than C2's inlining
@@ -88,15 +88,15 @@ final class VectorQuant {
     static void q8_0Rows(MemorySegment w, int r0, int r1, long rowBytes, int blocks, short[] xq, float[] xd, float[] out) {
         for (int r = r0; r < r1; r++) {
             long row = r * rowBytes;
-            FloatVector acc = FloatVector.zero(F);
+            float acc = 0f;
             for (int b = 0; b < blocks; b++) {
                 long o = row + 34L * b;
                 float d = half(w, o);
                 ShortVector w0 = signed16(w, o + 2);
                 ShortVector w1 = signed16(w, o + 18);
-                acc = block(w0, w1, xq, 32 * b).fma(FloatVector.broadcast(F, d * xd[b]), acc);
+                acc = Math.fma((float) block(w0, w1, xq, 32 * b), d * xd[b], acc);
             }
-            out[r] = sum(acc);
+            out[r] = acc;
         }
         checkRange(r0, r1, out.length);
     }
@@ -108,16 +108,16 @@ final class VectorQuant {
     static void q4_0Rows(MemorySegment w, int r0, int r1, long rowBytes, int blocks, short[] xq, float[] xd, float[] out) {
         for (int r = r0; r < r1; r++) {
             long row = r * rowBytes;
-            FloatVector acc = FloatVector.zero(F);
+            float acc = 0f;
             for (int b = 0; b < blocks; b++) {
                 long o = row + 18L * b;
                 float d = half(w, o);
                 ShortVector q = unsigned16(w, o + 2);
                 ShortVector lo = q.and((short) 0x0F).sub((short) 8);
                 ShortVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((short) 8);
-                acc = block(lo, hi, xq, 32 * b).fma(FloatVector.broadcast(F, d * xd[b]), acc);
+                acc = Math.fma((float) block(lo, hi, xq, 32 * b), d * xd[b], acc);
             }
-            out[r] = sum(acc);
+            out[r] = acc;
         }
         checkRange(r0, r1, out.length);
     }
@@ -170,8 +170,8 @@ final class VectorQuant {
         for (int i = 0; i < n; i++) {
             int qo = 32 * blocks * i;
             int dOff = blocks * i;
-            FloatVector a0 = FloatVector.zero(F);
-            FloatVector a1 = a0;
+            float a0 = 0f;
+            float a1 = 0f;
             for (int b = 0; b < blocks; b++) {
                 int x = 32 * b;
                 ShortVector w0 = ShortVector.fromArray(S, wq, qo + x);
@@ -183,15 +183,15 @@ final class VectorQuant {
                         .reinterpretAsInts();
                 IntVector s0 = p0.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(p0.lanewise(VectorOperators.ASHR, 16));
-                a0 = ((FloatVector) s0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d * d0[b]), a0);
+                a0 = Math.fma((float) s0.reduceLanes(VectorOperators.ADD), d * d0[b], a0);
                 IntVector p1 = w0.mul(ShortVector.fromArray(S, q1, x)).add(w1.mul(ShortVector.fromArray(S, q1, x + 16)))
                         .reinterpretAsInts();
                 IntVector s1 = p1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(p1.lanewise(VectorOperators.ASHR, 16));
-                a1 = ((FloatVector) s1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(F, d * d1[b]), a1);
+                a1 = Math.fma((float) s1.reduceLanes(VectorOperators.ADD), d * d1[b], a1);
             }
-            o0[r0 + i] = sum(a0);
-            o1[r0 + i] = sum(a1);
+            o0[r0 + i] = a0;
+            o1[r0 + i] = a1;
         }
     }
 
