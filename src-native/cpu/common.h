@@ -27,6 +27,31 @@ static inline float tandem_h2f(uint16_t h) {
     return out;
 }
 
+/* float to IEEE half, round to nearest even (as Java's Float.floatToFloat16). */
+static inline uint16_t tandem_f2h(float f) {
+    uint32_t x;
+    memcpy(&x, &f, 4);
+    uint32_t sign = (x >> 16) & 0x8000;
+    uint32_t ax = x & 0x7FFFFFFF;
+    if (ax >= 0x7F800000) {
+        return (uint16_t)(sign | 0x7C00 | (ax > 0x7F800000 ? 0x200 : 0));
+    }
+    if (ax >= 0x477FF000) { /* rounds to >= 65520: infinity */
+        return (uint16_t)(sign | 0x7C00);
+    }
+    if (ax < 0x38800000) { /* below the smallest normal half: subnormal, rounded by adding 0.5 in float */
+        float a;
+        memcpy(&a, &ax, 4);
+        float t = a + 0.5f; /* the half's subnormal unit is 2^-24; 0.5 has ulp 2^-24 */
+        uint32_t tb;
+        memcpy(&tb, &t, 4);
+        return (uint16_t)(sign | (tb - 0x3F000000));
+    }
+    uint32_t mant_odd = (ax >> 13) & 1;
+    ax += 0xC8000FFF + mant_odd; /* rebias exponent (-112 << 23) and round half to even */
+    return (uint16_t)(sign | (ax >> 13));
+}
+
 static inline uint16_t tandem_load_u16(const uint8_t *p) {
     return (uint16_t)(p[0] | (p[1] << 8));
 }

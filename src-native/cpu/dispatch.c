@@ -117,57 +117,6 @@ int64_t tandem_act_bytes(int kind, int64_t cols) {
     }
 }
 
-/* float to IEEE half, round to nearest even (as Java's Float.floatToFloat16). */
-static uint16_t f2h(float f) {
-    uint32_t x;
-    memcpy(&x, &f, 4);
-    uint32_t sign = (x >> 16) & 0x8000;
-    uint32_t ax = x & 0x7FFFFFFF;
-    if (ax >= 0x7F800000) {
-        return (uint16_t)(sign | 0x7C00 | (ax > 0x7F800000 ? 0x200 : 0));
-    }
-    if (ax >= 0x477FF000) { /* rounds to >= 65520: infinity */
-        return (uint16_t)(sign | 0x7C00);
-    }
-    if (ax < 0x38800000) { /* below the smallest normal half: subnormal, rounded by adding 0.5 in float */
-        float a;
-        memcpy(&a, &ax, 4);
-        float t = a + 0.5f; /* the half's subnormal unit is 2^-24; 0.5 has ulp 2^-24 */
-        uint32_t tb;
-        memcpy(&tb, &t, 4);
-        return (uint16_t)(sign | (tb - 0x3F000000));
-    }
-    uint32_t mant_odd = (ax >> 13) & 1;
-    ax += 0xC8000FFF + mant_odd; /* rebias exponent (-112 << 23) and round half to even */
-    return (uint16_t)(sign | (ax >> 13));
-}
-
-static void quantize_q8_0(const float *x, int64_t cols, uint8_t *act) {
-    int8_t *q = (int8_t *)act;
-    float *d = (float *)(act + cols);
-    uint8_t *u = act + cols + 4 * (cols / 32);
-    uint8_t *sums = u + cols;
-    for (int64_t blk = 0; blk < cols / 32; blk++) {
-        const float *v = x + 32 * blk;
-        float max = 0.0f;
-        for (int j = 0; j < 32; j++) {
-            float a = fabsf(v[j]);
-            max = a > max ? a : max;
-        }
-        d[blk] = tandem_h2f(f2h(max / 127.0f));
-        float id = max != 0.0f ? 127.0f / max : 0.0f;
-        int32_t sum = 0;
-        for (int j = 0; j < 32; j++) {
-            int8_t qj = (int8_t)(int)nearbyintf(v[j] * id);
-            q[32 * blk + j] = qj;
-            u[32 * blk + j] = (uint8_t)(qj ^ 0x80);
-            sum += qj;
-        }
-        /* for Q4_0, whose nibbles are w + 8 */
-        memcpy(sums + 4 * blk, &(int32_t){-8 * sum}, 4);
-    }
-}
-
 static void quantize_q8_k(const float *x, int64_t cols, uint8_t *act) {
     int8_t *q = (int8_t *)act;
     float *d = (float *)(act + cols);
@@ -209,12 +158,15 @@ static void quantize_q8_k(const float *x, int64_t cols, uint8_t *act) {
 
 void tandem_quantize(int kind, const float *x, int64_t xstride, int64_t cols, int64_t batch,
                      uint8_t *act, int64_t stride) {
+    if (active_isa < 0) {
+        tandem_cpu_isa();
+    }
     for (int64_t b = 0; b < batch; b++) {
         const float *v = x + b * xstride;
         uint8_t *a = act + b * stride;
         switch (kind) {
         case TANDEM_ACT_Q8_0:
-            quantize_q8_0(v, cols, a);
+            active.quantize_q8_0(v, cols, a);
             break;
         case TANDEM_ACT_Q8_K:
             quantize_q8_k(v, cols, a);

@@ -224,10 +224,38 @@ static void q6_k_generic(const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
     }
 }
 
+/* Q8_0 activations (tandem_cpu.h): values, scales, values offset to unsigned, −8 × each block's sum. */
+static void quantize_q8_0_generic(const float *x, int64_t cols, uint8_t *act) {
+    int8_t *q = (int8_t *)act;
+    float *d = (float *)(act + cols);
+    uint8_t *u = act + cols + 4 * (cols / 32);
+    uint8_t *sums = u + cols;
+    for (int64_t blk = 0; blk < cols / 32; blk++) {
+        const float *v = x + 32 * blk;
+        float max = 0.0f;
+        for (int j = 0; j < 32; j++) {
+            float a = fabsf(v[j]);
+            max = a > max ? a : max;
+        }
+        d[blk] = tandem_h2f(tandem_f2h(max / 127.0f));
+        float id = max != 0.0f ? 127.0f / max : 0.0f;
+        int32_t sum = 0;
+        for (int j = 0; j < 32; j++) {
+            int8_t qj = (int8_t)(int)nearbyintf(v[j] * id);
+            q[32 * blk + j] = qj;
+            u[32 * blk + j] = (uint8_t)(qj ^ 0x80);
+            sum += qj;
+        }
+        /* for Q4_0, whose nibbles are w + 8 */
+        memcpy(sums + 4 * blk, &(int32_t){-8 * sum}, 4);
+    }
+}
+
 void tandem_kernels_generic(tandem_kernels *k) {
     k->f32 = f32_generic;
     k->f16 = f16_generic;
     k->bf16 = bf16_generic;
+    k->quantize_q8_0 = quantize_q8_0_generic;
     k->q8_0 = q8_0_generic;
     k->q4_0 = q4_0_generic;
     k->q4_k = q4_k_generic;

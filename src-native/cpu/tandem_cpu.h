@@ -83,8 +83,10 @@ TANDEM_API int tandem_matmul(int type, const uint8_t *w, int64_t cols, int64_t r
 /* Internal: one set of kernels. */
 typedef void (*tandem_mm_fn)(const uint8_t *w, int64_t cols, int64_t r0, int64_t r1,
                              const uint8_t *act, int64_t stride, int64_t batch, float *out, int64_t ostride);
+typedef void (*tandem_quantize_fn)(const float *x, int64_t cols, uint8_t *act);
 typedef struct {
     tandem_mm_fn f32, f16, bf16, q8_0, q4_0, q4_k, q5_k, q6_k;
+    tandem_quantize_fn quantize_q8_0;
     int float_lanes;
 } tandem_kernels;
 

@@ -23,16 +23,62 @@ final class Dot {
     private Dot() {
     }
 
+    /** n rounded up to a whole number of float vectors (n itself without the Vector API). */
+    static int vectorMultiple(int n) {
+        return VECTOR ? VectorDot.vectorMultiple(n) : n;
+    }
+
     /**
-     * out[outOff+i] += p·v[vOff+i] for i in [0, n): a multiply then an add per element, as the plain loop rounds them,
-     * so the vector form gives the same bits.
+     * Attention scores of one KV block: scores[sOff + t] = ((c0 + c1) + (c2 + c3))·scale for t in [0, count), where
+     * cr = Σ q[qOff + d]·kt[d·stride + t] over d ≡ r (mod 4), in fused multiply-adds in order of d (kt: the block's
+     * keys transposed, one row of {@code stride} positions per dimension). The vector form gives the same bits.
      */
-    static void addScaled(float[] out, int outOff, float p, float[] v, int vOff, int n) {
+    static void blockScores(float[] q, int qOff, float[] kt, int stride, int count, int headDim, float scale,
+                            float[] scores, int sOff) {
         if (VECTOR) {
-            VectorDot.addScaled(out, outOff, p, v, vOff, n);
-        } else {
-            for (int i = 0; i < n; i++) {
-                out[outOff + i] += p * v[vOff + i];
+            VectorDot.blockScores(q, qOff, kt, stride, count, headDim, scale, scores, sOff);
+            return;
+        }
+        for (int t = 0; t < count; t++) {
+            float c0 = 0f;
+            float c1 = 0f;
+            float c2 = 0f;
+            float c3 = 0f;
+            int d = 0;
+            for (; d + 4 <= headDim; d += 4) {
+                c0 = Math.fma(q[qOff + d], kt[d * stride + t], c0);
+                c1 = Math.fma(q[qOff + d + 1], kt[(d + 1) * stride + t], c1);
+                c2 = Math.fma(q[qOff + d + 2], kt[(d + 2) * stride + t], c2);
+                c3 = Math.fma(q[qOff + d + 3], kt[(d + 3) * stride + t], c3);
+            }
+            if (d < headDim) {
+                c0 = Math.fma(q[qOff + d], kt[d * stride + t], c0);
+            }
+            if (d + 1 < headDim) {
+                c1 = Math.fma(q[qOff + d + 1], kt[(d + 1) * stride + t], c1);
+            }
+            if (d + 2 < headDim) {
+                c2 = Math.fma(q[qOff + d + 2], kt[(d + 2) * stride + t], c2);
+            }
+            scores[sOff + t] = ((c0 + c1) + (c2 + c3)) * scale;
+        }
+    }
+
+    /**
+     * out[outOff + d] += p[pOff + t]·v[vOff + t·vStride + d] for d in [0, n), t = 0..count−1 in order: a multiply
+     * then an add per element and position, as the plain loop rounds them, so the vector form gives the same bits.
+     */
+    static void weightedSum(float[] out, int outOff, float[] p, int pOff, float[] v, int vOff, int vStride, int count,
+                            int n) {
+        if (VECTOR) {
+            VectorDot.weightedSum(out, outOff, p, pOff, v, vOff, vStride, count, n);
+            return;
+        }
+        for (int t = 0; t < count; t++) {
+            float pt = p[pOff + t];
+            int row = vOff + t * vStride;
+            for (int d = 0; d < n; d++) {
+                out[outOff + d] += pt * v[row + d];
             }
         }
     }

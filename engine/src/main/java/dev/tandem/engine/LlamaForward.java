@@ -27,7 +27,7 @@ final class LlamaForward implements ForwardPass {
     private final KvBlockPool pool;
     private final Parallel parallel;
     private final Rope rope;
-    private final float attentionScale;
+    private final Attention attention;
     /** Round K/V (and Q and attention weights where multiplied with them) to half precision. */
     private final boolean halfKv;
     /** The native kernels' products, or null for the Java kernels. */
@@ -46,8 +46,8 @@ final class LlamaForward implements ForwardPass {
         this.pool = pool;
         this.parallel = parallel;
         this.rope = new Rope(w.ropeStyle(), cfg.headDim(), cfg.ropeTheta(), w.ropeFreqScale(), w.ropeFreqFactors());
-        this.attentionScale = (float) (1.0 / Math.sqrt(cfg.headDim()));
         this.halfKv = precision == KvPrecision.F16_ROUNDED;
+        this.attention = new Attention(cfg, pool, parallel, halfKv);
         this.nativeMatmul = kernels == CpuKernels.NATIVE
                 ? new NativeMatmul(NativeKernels.get().orElseThrow(() -> new IllegalStateException(NativeKernels.failure())), parallel)
                 : null;
@@ -123,7 +123,7 @@ final class LlamaForward implements ForwardPass {
                 rope.rotate(k[i], cfg.numKvHeads(), cfg.headDim(), cos[i], sin[i]);
                 storeKv(l, batch, i, k[i], v[i]);
             }
-            attention(l, batch, q, att);
+            attention.run(l, batch, q, att);
             matmul(n, att, new FloatMatrix[] {lw.wo()}, new float[][][] {xb}, batch.prompt());
             for (int i = 0; i < n; i++) {
                 add(x[i], xb[i]);
@@ -207,72 +207,6 @@ final class LlamaForward implements ForwardPass {
         System.arraycopy(value, 0, pool.values(layer, block), offset, cfg.kvDim());
     }
 
-    /** att[i] = softmax(q·Kᵀ/√d)·V per query head, over positions 0..positions[i] of entry i's sequence. */
-    private void attention(int layer, ForwardBatch batch, float[][] q, float[][] att) {
-        int n = batch.size();
-        int heads = cfg.numHeads();
-        int headDim = cfg.headDim();
-        int maxLen = 0;
-        long work = 0;
-        for (int pos : batch.positions()) {
-            maxLen = Math.max(maxLen, pos + 1);
-            work += 2L * (pos + 1) * headDim * heads;
-        }
-        final int scoresLength = maxLen;
-        parallel.forRange(n * heads, work, (s, e) -> {
-            float[] scores = new float[scoresLength];
-            for (int task = s; task < e; task++) {
-                attendHead(layer, batch, task / heads, task % heads, q[task / heads], att[task / heads], scores);
-            }
-        });
-    }
-
-    /**
-     * Head h of entry i: softmax of the query against the keys of its positions, then the values weighted by it,
-     * into {@code out}. A method of its own, small enough for the JIT to inline the vector operations it calls.
-     */
-    private void attendHead(int layer, ForwardBatch batch, int i, int h, float[] q, float[] out, float[] scores) {
-        int headDim = cfg.headDim();
-        int kvDim = cfg.kvDim();
-        int blockSize = pool.blockSize();
-        int qOff = h * headDim;
-        int kvOff = (h / cfg.groupSize()) * headDim;
-        int len = batch.positions()[i] + 1;
-        int[] blocks = batch.blockTables()[i];
-        float[] query = q;
-        int queryOff = qOff;
-        if (halfKv) {
-            // ggml multiplies F16 K with Q converted to F16.
-            query = Arrays.copyOfRange(q, qOff, qOff + headDim);
-            roundToHalf(query, 0, headDim);
-            queryOff = 0;
-        }
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t = 0; t < len; t++) {
-            float[] keys = pool.keys(layer, blocks[t / blockSize]);
-            float score = Dot.dot(query, queryOff, keys, (t % blockSize) * kvDim + kvOff, headDim) * attentionScale;
-            scores[t] = score;
-            max = Math.max(max, score);
-        }
-        double sum = 0;
-        for (int t = 0; t < len; t++) {
-            float p = (float) Math.exp(scores[t] - max);
-            scores[t] = p;
-            sum += p;
-        }
-        float inv = (float) (1.0 / sum);
-        Arrays.fill(out, qOff, qOff + headDim, 0f);
-        for (int t = 0; t < len; t++) {
-            float[] values = pool.values(layer, blocks[t / blockSize]);
-            float p = scores[t] * inv;
-            if (halfKv) {
-                // ...and F16 V with the attention weights converted to F16.
-                p = Float.float16ToFloat(Float.floatToFloat16(p));
-            }
-            Dot.addScaled(out, qOff, p, values, (t % blockSize) * kvDim + kvOff, headDim);
-        }
-    }
-
     /** out = x / rms(x) * weight; the sum of squares in double, as ggml_rms_norm does. */
     static void rmsNorm(float[] out, float[] x, float[] weight, float eps) {
         double ss = 0;
@@ -286,7 +220,7 @@ final class LlamaForward implements ForwardPass {
         }
     }
 
-    private static void roundToHalf(float[] x, int from, int to) {
+    static void roundToHalf(float[] x, int from, int to) {
         for (int i = from; i < to; i++) {
             x[i] = Float.float16ToFloat(Float.floatToFloat16(x[i]));
         }

@@ -29,15 +29,54 @@ final class VectorDot {
         return s;
     }
 
-    static void addScaled(float[] out, int outOff, float p, float[] v, int vOff, int n) {
-        int i = 0;
-        int upper = F.loopBound(n);
-        for (; i < upper; i += F.length()) {
-            FloatVector o = FloatVector.fromArray(F, out, outOff + i);
-            o.add(FloatVector.fromArray(F, v, vOff + i).mul(p)).intoArray(out, outOff + i);
+    static int vectorMultiple(int n) {
+        return Math.ceilDiv(n, F.length()) * F.length();
+    }
+
+    static void blockScores(float[] q, int qOff, float[] kt, int stride, int count, int headDim, float scale,
+                            float[] scores, int sOff) {
+        for (int t = 0; t < count; t += F.length()) {
+            FloatVector c0 = FloatVector.zero(F);
+            FloatVector c1 = c0;
+            FloatVector c2 = c0;
+            FloatVector c3 = c0;
+            int d = 0;
+            for (; d + 4 <= headDim; d += 4) {
+                c0 = FloatVector.fromArray(F, kt, d * stride + t).fma(FloatVector.broadcast(F, q[qOff + d]), c0);
+                c1 = FloatVector.fromArray(F, kt, (d + 1) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 1]), c1);
+                c2 = FloatVector.fromArray(F, kt, (d + 2) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 2]), c2);
+                c3 = FloatVector.fromArray(F, kt, (d + 3) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 3]), c3);
+            }
+            if (d < headDim) {
+                c0 = FloatVector.fromArray(F, kt, d * stride + t).fma(FloatVector.broadcast(F, q[qOff + d]), c0);
+            }
+            if (d + 1 < headDim) {
+                c1 = FloatVector.fromArray(F, kt, (d + 1) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 1]), c1);
+            }
+            if (d + 2 < headDim) {
+                c2 = FloatVector.fromArray(F, kt, (d + 2) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 2]), c2);
+            }
+            c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(scores, sOff + t, F.indexInRange(t, count));
         }
-        for (; i < n; i++) {
-            out[outOff + i] += p * v[vOff + i];
+    }
+
+    static void weightedSum(float[] out, int outOff, float[] p, int pOff, float[] v, int vOff, int vStride, int count,
+                            int n) {
+        int d = 0;
+        int upper = F.loopBound(n);
+        for (; d < upper; d += F.length()) {
+            FloatVector acc = FloatVector.fromArray(F, out, outOff + d);
+            for (int t = 0; t < count; t++) {
+                acc = acc.add(FloatVector.fromArray(F, v, vOff + t * vStride + d).mul(p[pOff + t]));
+            }
+            acc.intoArray(out, outOff + d);
+        }
+        for (; d < n; d++) {
+            float o = out[outOff + d];
+            for (int t = 0; t < count; t++) {
+                o += p[pOff + t] * v[vOff + t * vStride + d];
+            }
+            out[outOff + d] = o;
         }
     }
 

@@ -161,56 +161,68 @@ class NativeKernelsTest {
         int cols = 1024;
         float[][] x = activations(4, cols, rnd);
         x[0][5] = 1e-30f; // tiny values: subnormal half scales
+        // a block whose scaled values are exact halves: round half to even (127 makes the scale 1)
+        float[] ties = {127f, 2.5f, 3.5f, -2.5f, 0.5f, -0.5f, 1.5f, -126.5f};
+        System.arraycopy(ties, 0, x[1], 64, ties.length);
+        for (int i = 64 + ties.length; i < 96; i++) {
+            x[1][i] = 0f;
+        }
         Activations a = new Activations(x, 4, false);
         a.quantizeQ8_0();
         a.quantizeQ8_K();
+        String before = lib.isaName();
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment xs = arena.allocate((long) cols * 4 * 4, 64);
-            for (int b = 0; b < 4; b++) {
-                MemorySegment.copy(x[b], 0, xs, ValueLayout.JAVA_FLOAT, (long) b * cols * 4, cols);
-            }
-            for (int kind : new int[] {NativeKernels.ACT_Q8_0, NativeKernels.ACT_Q8_K}) {
-                long stride = lib.actBytes(kind, cols);
-                MemorySegment act = arena.allocate(stride * 4, 64);
-                lib.quantize(kind, xs, cols, cols, 4, act, stride);
-                int block = kind == NativeKernels.ACT_Q8_0 ? 32 : 256;
+            for (String isa : isas(lib)) {
+                assertEquals(isa, lib.select(isa));
+                MemorySegment xs = arena.allocate((long) cols * 4 * 4, 64);
                 for (int b = 0; b < 4; b++) {
-                    short[] q = kind == NativeKernels.ACT_Q8_0 ? a.q8_0(b) : a.q8_K(b);
-                    float[] d = kind == NativeKernels.ACT_Q8_0 ? a.d8_0(b) : a.d8_K(b);
-                    long base = b * stride;
-                    for (int i = 0; i < cols; i++) {
-                        // Q8_0 in element order, Q8_K in lane order (tandem_cpu.h)
-                        int t = i % 32;
-                        int l = t >> 2;
-                        int j = t & 3;
-                        int element = kind == NativeKernels.ACT_Q8_0 ? i : (i - t) + (j < 2 ? 2 * l + j : 16 + 2 * l + j - 2);
-                        assertEquals(q[element], act.get(ValueLayout.JAVA_BYTE, base + i), "kind " + kind + " value " + element);
-                    }
-                    for (int k = 0; k < cols / block; k++) {
-                        assertEquals(d[k], act.get(ValueLayout.JAVA_FLOAT_UNALIGNED, base + cols + 4L * k), "scale " + k);
-                    }
-                    if (kind == NativeKernels.ACT_Q8_0) {
-                        // then the values offset to unsigned, and −8 × each block's sum (for Q4_0's nibbles)
-                        long unsigned = base + cols + 4L * (cols / 32);
+                    MemorySegment.copy(x[b], 0, xs, ValueLayout.JAVA_FLOAT, (long) b * cols * 4, cols);
+                }
+                for (int kind : new int[] {NativeKernels.ACT_Q8_0, NativeKernels.ACT_Q8_K}) {
+                    long stride = lib.actBytes(kind, cols);
+                    MemorySegment act = arena.allocate(stride * 4, 64);
+                    lib.quantize(kind, xs, cols, cols, 4, act, stride);
+                    int block = kind == NativeKernels.ACT_Q8_0 ? 32 : 256;
+                    for (int b = 0; b < 4; b++) {
+                        short[] q = kind == NativeKernels.ACT_Q8_0 ? a.q8_0(b) : a.q8_K(b);
+                        float[] d = kind == NativeKernels.ACT_Q8_0 ? a.d8_0(b) : a.d8_K(b);
+                        long base = b * stride;
                         for (int i = 0; i < cols; i++) {
-                            assertEquals(q[i] + 128, act.get(ValueLayout.JAVA_BYTE, unsigned + i) & 0xFF);
+                            // Q8_0 in element order, Q8_K in lane order (tandem_cpu.h)
+                            int t = i % 32;
+                            int l = t >> 2;
+                            int j = t & 3;
+                            int element = kind == NativeKernels.ACT_Q8_0 ? i : (i - t) + (j < 2 ? 2 * l + j : 16 + 2 * l + j - 2);
+                            assertEquals(q[element], act.get(ValueLayout.JAVA_BYTE, base + i), "kind " + kind + " value " + element);
                         }
-                        for (int k = 0; k < cols / 32; k++) {
-                            int sum = 0;
-                            for (int i = 0; i < 32; i++) {
-                                sum += q[32 * k + i];
+                        for (int k = 0; k < cols / block; k++) {
+                            assertEquals(d[k], act.get(ValueLayout.JAVA_FLOAT_UNALIGNED, base + cols + 4L * k), "scale " + k);
+                        }
+                        if (kind == NativeKernels.ACT_Q8_0) {
+                            // then the values offset to unsigned, and −8 × each block's sum (for Q4_0's nibbles)
+                            long unsigned = base + cols + 4L * (cols / 32);
+                            for (int i = 0; i < cols; i++) {
+                                assertEquals(q[i] + 128, act.get(ValueLayout.JAVA_BYTE, unsigned + i) & 0xFF);
                             }
-                            assertEquals(-8 * sum, act.get(ValueLayout.JAVA_INT_UNALIGNED, unsigned + cols + 4L * k));
+                            for (int k = 0; k < cols / 32; k++) {
+                                int sum = 0;
+                                for (int i = 0; i < 32; i++) {
+                                    sum += q[32 * k + i];
+                                }
+                                assertEquals(-8 * sum, act.get(ValueLayout.JAVA_INT_UNALIGNED, unsigned + cols + 4L * k));
+                            }
                         }
-                    }
-                    if (kind == NativeKernels.ACT_Q8_K) {
-                        int[] sums = a.sum8_K(b);
-                        for (int k = 0; k < cols / 32; k++) {
-                            assertEquals(sums[k], act.get(ValueLayout.JAVA_INT_UNALIGNED, base + cols + 4L * (cols / 256) + 4L * k));
+                        if (kind == NativeKernels.ACT_Q8_K) {
+                            int[] sums = a.sum8_K(b);
+                            for (int k = 0; k < cols / 32; k++) {
+                                assertEquals(sums[k], act.get(ValueLayout.JAVA_INT_UNALIGNED, base + cols + 4L * (cols / 256) + 4L * k));
+                            }
                         }
                     }
                 }
             }
+        } finally {
+            lib.select(before);
         }
     }
 
