@@ -15,8 +15,8 @@ import java.util.Arrays;
  *
  * <p>The arithmetic is fixed, so that a result never depends on the batch, the thread or whether the code is
  * interpreted or compiled: score = ((c0 + c1) + (c2 + c3))·scale, where cr is the chain of fused multiply-adds over
- * the dimensions d ≡ r (mod 4) in order ({@link Dot#blockScores}); softmax in float with exp and the sum in double,
- * as ggml does; out[d] += p·v[d], a multiply then an add, position after position ({@link Dot#weightedSum}). With
+ * the dimensions d ≡ r (mod 4) in order ({@link Dot#blockScores}); softmax in float with a polynomial exp and the sum
+ * in double, as ggml does ({@link Dot#expShifted}); out[d] += p·v[d], a multiply then an add, position after position ({@link Dot#weightedSum}). With
  * an F16-rounded cache, the query and the weights are rounded to half precision first, as ggml multiplies F16 K and V.
  */
 final class Attention {
@@ -112,12 +112,7 @@ final class Attention {
         for (int t = 0; t < len; t++) {
             max = Math.max(max, scores[t]);
         }
-        double sum = 0;
-        for (int t = 0; t < len; t++) {
-            float p = (float) Math.exp(scores[t] - max);
-            scores[t] = p;
-            sum += p;
-        }
+        double sum = Dot.expShifted(scores, len, max);
         float inv = (float) (1.0 / sum);
         for (int t = 0; t < len; t++) {
             float p = scores[t] * inv;

@@ -23,6 +23,51 @@ final class Dot {
     private Dot() {
     }
 
+    // exp for x ≤ 0 (softmax): Cephes' expf, a degree-6 polynomial after reducing by multiples of ln 2, about 1 ulp.
+    static final float LOG2E = 1.44269504088896341f;
+    static final float LN2_HI = 0.693359375f;
+    static final float LN2_LO = -2.12194440e-4f;
+    /** Adding and subtracting 1.5·2^23 rounds to an integer (half to even). */
+    static final float ROUND = 0x1.8p23f;
+    /** Below this, 2^n leaves the normal floats: the result is taken as 0. */
+    static final float EXP_MIN = -87.33654f;
+    static final float[] EXP_POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
+            1.6666665459e-1f, 5.0000001201e-1f};
+
+    /**
+     * x[t] = exp(x[t] − max) for t in [0, n), max ≥ every x[t]; returns their sum, added in order in double as ggml's
+     * softmax does. Only multiplies, adds and fused multiply-adds, so the vector form gives the same bits.
+     */
+    static double expShifted(float[] x, int n, float max) {
+        if (VECTOR) {
+            VectorDot.expShifted(x, n, max);
+        } else {
+            for (int t = 0; t < n; t++) {
+                x[t] = exp(x[t] - max);
+            }
+        }
+        double sum = 0;
+        for (int t = 0; t < n; t++) {
+            sum += x[t];
+        }
+        return sum;
+    }
+
+    /** exp(x) for x ≤ 0 (see {@link #expShifted}). */
+    static float exp(float x) {
+        if (x < EXP_MIN) {
+            return 0f;
+        }
+        float k = Math.fma(x, LOG2E, ROUND) - ROUND;
+        float r = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, x));
+        float p = EXP_POLY[0];
+        for (int i = 1; i < EXP_POLY.length; i++) {
+            p = Math.fma(p, r, EXP_POLY[i]);
+        }
+        float y = Math.fma(p, r * r, r) + 1f;
+        return y * Float.intBitsToFloat(((int) k + 127) << 23);
+    }
+
     /** n rounded up to a whole number of float vectors (n itself without the Vector API). */
     static int vectorMultiple(int n) {
         return VECTOR ? VectorDot.vectorMultiple(n) : n;
@@ -37,8 +82,13 @@ final class Dot {
                             float[] scores, int sOff) {
         if (VECTOR) {
             VectorDot.blockScores(q, qOff, kt, stride, count, headDim, scale, scores, sOff);
-            return;
+        } else {
+            scalarBlockScores(q, qOff, kt, stride, count, headDim, scale, scores, sOff);
         }
+    }
+
+    static void scalarBlockScores(float[] q, int qOff, float[] kt, int stride, int count, int headDim, float scale,
+                                  float[] scores, int sOff) {
         for (int t = 0; t < count; t++) {
             float c0 = 0f;
             float c1 = 0f;
@@ -72,8 +122,13 @@ final class Dot {
                             int n) {
         if (VECTOR) {
             VectorDot.weightedSum(out, outOff, p, pOff, v, vOff, vStride, count, n);
-            return;
+        } else {
+            scalarWeightedSum(out, outOff, p, pOff, v, vOff, vStride, count, n);
         }
+    }
+
+    static void scalarWeightedSum(float[] out, int outOff, float[] p, int pOff, float[] v, int vOff, int vStride,
+                                  int count, int n) {
         for (int t = 0; t < count; t++) {
             float pt = p[pOff + t];
             int row = vOff + t * vStride;

@@ -3,6 +3,8 @@ package dev.tandem.engine;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -31,6 +33,24 @@ final class VectorDot {
 
     static int vectorMultiple(int n) {
         return Math.ceilDiv(n, F.length()) * F.length();
+    }
+
+    static void expShifted(float[] x, int n, float max) {
+        FloatVector m = FloatVector.broadcast(F, max);
+        for (int t = 0; t < n; t += F.length()) {
+            var inRange = F.indexInRange(t, n);
+            FloatVector v = FloatVector.fromArray(F, x, t, inRange).sub(m);
+            FloatVector k = v.fma(Dot.LOG2E, Dot.ROUND).sub(Dot.ROUND);
+            FloatVector r = k.fma(FloatVector.broadcast(F, -Dot.LN2_LO), k.fma(FloatVector.broadcast(F, -Dot.LN2_HI), v));
+            FloatVector p = FloatVector.broadcast(F, Dot.EXP_POLY[0]);
+            for (int i = 1; i < Dot.EXP_POLY.length; i++) {
+                p = p.fma(r, FloatVector.broadcast(F, Dot.EXP_POLY[i]));
+            }
+            FloatVector y = p.fma(r.mul(r), r).add(1f);
+            FloatVector scale = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
+                    .reinterpretAsFloats();
+            y.mul(scale).blend(0f, v.compare(VectorOperators.LT, Dot.EXP_MIN)).intoArray(x, t, inRange);
+        }
     }
 
     static void blockScores(float[] q, int qOff, float[] kt, int stride, int count, int headDim, float scale,
