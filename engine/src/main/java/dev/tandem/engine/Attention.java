@@ -9,9 +9,9 @@ import java.util.Arrays;
  * positions 0..positions[i] of entry i's sequence.
  *
  * <p>Work is cut per (entry, KV head): the query heads that share a KV head (grouped-query attention) are served
- * together, so each block of keys is read and transposed once for all of them (positions to dimensions: the scores
- * of a block's positions are then one vector multiply-add per dimension, lanes over positions, with no horizontal
- * sums), and each block of values is read once too.
+ * together, so each block of keys and values is read once for all of them. Keys are stored dimension-major
+ * ({@link dev.tandem.engine.kv.HostKvStore}), so the scores of a block's positions are one vector multiply-add per
+ * dimension, lanes over positions, with no horizontal sums.
  *
  * <p>The arithmetic is fixed, so that a result never depends on the batch, the thread or whether the code is
  * interpreted or compiled: score = ((c0 + c1) + (c2 + c3))·scale, where cr is the chain of fused multiply-adds over
@@ -26,8 +26,6 @@ final class Attention {
     private final Parallel parallel;
     private final boolean halfKv;
     private final float scale;
-    /** Row length of a transposed key block: the block size rounded up to whole vectors. */
-    private final int ktStride;
 
     Attention(ModelConfig cfg, KvBlockPool pool, Parallel parallel, boolean halfKv) {
         this.cfg = cfg;
@@ -35,7 +33,6 @@ final class Attention {
         this.parallel = parallel;
         this.halfKv = halfKv;
         this.scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
-        this.ktStride = Dot.vectorMultiple(pool.blockSize());
     }
 
     void run(int layer, ForwardBatch batch, float[][] q, float[][] att) {
@@ -49,7 +46,7 @@ final class Attention {
         }
         int scoresLength = maxLen;
         parallel.forRange(n * kvHeads, work, (s, e) -> {
-            Scratch scratch = new Scratch(cfg.groupSize(), cfg.headDim(), scoresLength, ktStride);
+            Scratch scratch = new Scratch(cfg.groupSize(), cfg.headDim(), scoresLength);
             for (int task = s; task < e; task++) {
                 attendGroup(layer, batch, task / kvHeads, task % kvHeads, q[task / kvHeads], att[task / kvHeads], scratch);
             }
@@ -57,9 +54,9 @@ final class Attention {
     }
 
     /** Per-thread buffers of one {@link #run}. */
-    private record Scratch(float[] queries, float[][] scores, float[] keys) {
-        Scratch(int group, int headDim, int maxLen, int ktStride) {
-            this(new float[group * headDim], new float[group][maxLen], new float[headDim * ktStride]);
+    private record Scratch(float[] queries, float[][] scores) {
+        Scratch(int group, int headDim, int maxLen) {
+            this(new float[group * headDim], new float[group][maxLen]);
         }
     }
 
@@ -79,18 +76,12 @@ final class Attention {
             LlamaForward.roundToHalf(queries, 0, queries.length);
         }
         float[][] scores = scratch.scores();
-        float[] kt = scratch.keys();
         for (int start = 0; start < len; start += blockSize) {
             int count = Math.min(blockSize, len - start);
             float[] keys = pool.keys(layer, blocks[start / blockSize]);
-            for (int t = 0; t < count; t++) {
-                int row = t * kvDim + kvOff;
-                for (int d = 0; d < headDim; d++) {
-                    kt[d * ktStride + t] = keys[row + d];
-                }
-            }
             for (int h = 0; h < group; h++) {
-                Dot.blockScores(queries, h * headDim, kt, ktStride, count, headDim, scale, scores[h], start);
+                Dot.blockScores(queries, h * headDim, keys, kvOff * blockSize, blockSize, count, headDim, scale,
+                        scores[h], start);
             }
         }
         for (int h = 0; h < group; h++) {

@@ -68,27 +68,23 @@ final class Dot {
         return y * Float.intBitsToFloat(((int) k + 127) << 23);
     }
 
-    /** n rounded up to a whole number of float vectors (n itself without the Vector API). */
-    static int vectorMultiple(int n) {
-        return VECTOR ? VectorDot.vectorMultiple(n) : n;
-    }
-
     /**
      * Attention scores of one KV block: scores[sOff + t] = ((c0 + c1) + (c2 + c3))·scale for t in [0, count), where
-     * cr = Σ q[qOff + d]·kt[d·stride + t] over d ≡ r (mod 4), in fused multiply-adds in order of d (kt: the block's
-     * keys transposed, one row of {@code stride} positions per dimension). The vector form gives the same bits.
+     * cr = Σ q[qOff + d]·k[kOff + d·stride + t] over d ≡ r (mod 4), in fused multiply-adds in order of d (k: the
+     * block's keys dimension-major, one row of {@code stride} positions per dimension). The vector form gives the
+     * same bits.
      */
-    static void blockScores(float[] q, int qOff, float[] kt, int stride, int count, int headDim, float scale,
+    static void blockScores(float[] q, int qOff, float[] k, int kOff, int stride, int count, int headDim, float scale,
                             float[] scores, int sOff) {
-        if (VECTOR) {
-            VectorDot.blockScores(q, qOff, kt, stride, count, headDim, scale, scores, sOff);
+        if (VECTOR && VectorDot.servesBlocks(stride)) {
+            VectorDot.blockScores(q, qOff, k, kOff, stride, count, headDim, scale, scores, sOff);
         } else {
-            scalarBlockScores(q, qOff, kt, stride, count, headDim, scale, scores, sOff);
+            scalarBlockScores(q, qOff, k, kOff, stride, count, headDim, scale, scores, sOff);
         }
     }
 
-    static void scalarBlockScores(float[] q, int qOff, float[] kt, int stride, int count, int headDim, float scale,
-                                  float[] scores, int sOff) {
+    static void scalarBlockScores(float[] q, int qOff, float[] k, int kOff, int stride, int count, int headDim,
+                                  float scale, float[] scores, int sOff) {
         for (int t = 0; t < count; t++) {
             float c0 = 0f;
             float c1 = 0f;
@@ -96,19 +92,19 @@ final class Dot {
             float c3 = 0f;
             int d = 0;
             for (; d + 4 <= headDim; d += 4) {
-                c0 = Math.fma(q[qOff + d], kt[d * stride + t], c0);
-                c1 = Math.fma(q[qOff + d + 1], kt[(d + 1) * stride + t], c1);
-                c2 = Math.fma(q[qOff + d + 2], kt[(d + 2) * stride + t], c2);
-                c3 = Math.fma(q[qOff + d + 3], kt[(d + 3) * stride + t], c3);
+                c0 = Math.fma(q[qOff + d], k[kOff + d * stride + t], c0);
+                c1 = Math.fma(q[qOff + d + 1], k[kOff + (d + 1) * stride + t], c1);
+                c2 = Math.fma(q[qOff + d + 2], k[kOff + (d + 2) * stride + t], c2);
+                c3 = Math.fma(q[qOff + d + 3], k[kOff + (d + 3) * stride + t], c3);
             }
             if (d < headDim) {
-                c0 = Math.fma(q[qOff + d], kt[d * stride + t], c0);
+                c0 = Math.fma(q[qOff + d], k[kOff + d * stride + t], c0);
             }
             if (d + 1 < headDim) {
-                c1 = Math.fma(q[qOff + d + 1], kt[(d + 1) * stride + t], c1);
+                c1 = Math.fma(q[qOff + d + 1], k[kOff + (d + 1) * stride + t], c1);
             }
             if (d + 2 < headDim) {
-                c2 = Math.fma(q[qOff + d + 2], kt[(d + 2) * stride + t], c2);
+                c2 = Math.fma(q[qOff + d + 2], k[kOff + (d + 2) * stride + t], c2);
             }
             scores[sOff + t] = ((c0 + c1) + (c2 + c3)) * scale;
         }

@@ -201,10 +201,15 @@ final class LlamaForward implements ForwardPass {
             roundToHalf(value, 0, value.length);
         }
         int pos = batch.positions()[i];
-        int block = batch.blockTables()[i][pos / pool.blockSize()];
-        int offset = (pos % pool.blockSize()) * cfg.kvDim();
-        System.arraycopy(key, 0, pool.keys(layer, block), offset, cfg.kvDim());
-        System.arraycopy(value, 0, pool.values(layer, block), offset, cfg.kvDim());
+        int blockSize = pool.blockSize();
+        int block = batch.blockTables()[i][pos / blockSize];
+        int slot = pos % blockSize;
+        // K dimension-major, V position-major (HostKvStore)
+        float[] keys = pool.keys(layer, block);
+        for (int c = 0; c < key.length; c++) {
+            keys[c * blockSize + slot] = key[c];
+        }
+        System.arraycopy(value, 0, pool.values(layer, block), slot * cfg.kvDim(), cfg.kvDim());
     }
 
     /** out = x / rms(x) * weight; the sum of squares in double, as ggml_rms_norm does. */

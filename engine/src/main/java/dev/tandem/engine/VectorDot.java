@@ -31,10 +31,6 @@ final class VectorDot {
         return s;
     }
 
-    static int vectorMultiple(int n) {
-        return Math.ceilDiv(n, F.length()) * F.length();
-    }
-
     static void expShifted(float[] x, int n, float max) {
         FloatVector m = FloatVector.broadcast(F, max);
         for (int t = 0; t < n; t += F.length()) {
@@ -53,28 +49,34 @@ final class VectorDot {
         }
     }
 
-    static void blockScores(float[] q, int qOff, float[] kt, int stride, int count, int headDim, float scale,
+    /** Whether {@link #blockScores} serves rows of this many positions (whole vectors: its loads are not masked). */
+    static boolean servesBlocks(int stride) {
+        return stride % F.length() == 0;
+    }
+
+    static void blockScores(float[] q, int qOff, float[] k, int kOff, int stride, int count, int headDim, float scale,
                             float[] scores, int sOff) {
         for (int t = 0; t < count; t += F.length()) {
             FloatVector c0 = FloatVector.zero(F);
             FloatVector c1 = c0;
             FloatVector c2 = c0;
             FloatVector c3 = c0;
+            int base = kOff + t;
             int d = 0;
             for (; d + 4 <= headDim; d += 4) {
-                c0 = FloatVector.fromArray(F, kt, d * stride + t).fma(FloatVector.broadcast(F, q[qOff + d]), c0);
-                c1 = FloatVector.fromArray(F, kt, (d + 1) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 1]), c1);
-                c2 = FloatVector.fromArray(F, kt, (d + 2) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 2]), c2);
-                c3 = FloatVector.fromArray(F, kt, (d + 3) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 3]), c3);
+                c0 = FloatVector.fromArray(F, k, base + d * stride).fma(FloatVector.broadcast(F, q[qOff + d]), c0);
+                c1 = FloatVector.fromArray(F, k, base + (d + 1) * stride).fma(FloatVector.broadcast(F, q[qOff + d + 1]), c1);
+                c2 = FloatVector.fromArray(F, k, base + (d + 2) * stride).fma(FloatVector.broadcast(F, q[qOff + d + 2]), c2);
+                c3 = FloatVector.fromArray(F, k, base + (d + 3) * stride).fma(FloatVector.broadcast(F, q[qOff + d + 3]), c3);
             }
             if (d < headDim) {
-                c0 = FloatVector.fromArray(F, kt, d * stride + t).fma(FloatVector.broadcast(F, q[qOff + d]), c0);
+                c0 = FloatVector.fromArray(F, k, base + d * stride).fma(FloatVector.broadcast(F, q[qOff + d]), c0);
             }
             if (d + 1 < headDim) {
-                c1 = FloatVector.fromArray(F, kt, (d + 1) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 1]), c1);
+                c1 = FloatVector.fromArray(F, k, base + (d + 1) * stride).fma(FloatVector.broadcast(F, q[qOff + d + 1]), c1);
             }
             if (d + 2 < headDim) {
-                c2 = FloatVector.fromArray(F, kt, (d + 2) * stride + t).fma(FloatVector.broadcast(F, q[qOff + d + 2]), c2);
+                c2 = FloatVector.fromArray(F, k, base + (d + 2) * stride).fma(FloatVector.broadcast(F, q[qOff + d + 2]), c2);
             }
             c0.add(c1).add(c2.add(c3)).mul(scale).intoArray(scores, sOff + t, F.indexInRange(t, count));
         }

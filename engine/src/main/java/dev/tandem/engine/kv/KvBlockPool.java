@@ -263,14 +263,15 @@ public final class KvBlockPool {
     }
 
     /**
-     * K storage of one block of one layer: {@code blockSize * kvDim} floats, slot-major. For the CPU engine; callers
-     * must own a sequence holding the block.
+     * K storage of one block of one layer: {@code blockSize * kvDim} floats, dimension-major (slot t of dimension c at
+     * {@code c * blockSize + t}; see {@link HostKvStore}). For the CPU engine; callers must own a sequence holding the
+     * block.
      */
     public float[] keys(int layer, int blockId) {
         return hostStore().keys(layer, blockId);
     }
 
-    /** V storage of one block of one layer (see {@link #keys}). */
+    /** V storage of one block of one layer: {@code blockSize * kvDim} floats, slot-major (see {@link #keys}). */
     public float[] values(int layer, int blockId) {
         return hostStore().values(layer, blockId);
     }

@@ -17,6 +17,7 @@ import dev.tandem.testing.SharedData;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -94,6 +95,39 @@ class KvBlockPoolTest {
         ex.shutdown();
         assertEquals(0, pool.usedBlocks());
         assertEquals(64, pool.freeBlocks());
+    }
+
+    /** The CPU pool keeps K dimension-major and V position-major; both travel position-major. */
+    @Test
+    void transfersPositionMajor() {
+        KvBlockPool pool = new KvBlockPool(1, 3, 4, 4);
+        KvSequence seq = pool.newSequence();
+        assertTrue(pool.reserve(seq, 2));
+        float[] k = pool.keys(0, seq.blockId(0));
+        float[] v = pool.values(0, seq.blockId(0));
+        for (int t = 0; t < 2; t++) {
+            for (int c = 0; c < 3; c++) {
+                k[c * 4 + t] = 10 * t + c;
+                v[t * 3 + c] = 100 + 10 * t + c;
+            }
+        }
+        seq.setLength(2);
+        ByteBuffer keys = ByteBuffer.allocate(pool.transferBytes(2)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer values = ByteBuffer.allocate(pool.transferBytes(2)).order(ByteOrder.LITTLE_ENDIAN);
+        pool.exportBlock(seq, 0, keys, values);
+        keys.flip();
+        values.flip();
+        for (int t = 0; t < 2; t++) {
+            for (int c = 0; c < 3; c++) {
+                assertEquals(10 * t + c, keys.getFloat(), 0f);
+                assertEquals(100 + 10 * t + c, values.getFloat(), 0f);
+            }
+        }
+        KvSequence copy = pool.newSequence();
+        assertTrue(pool.reserve(copy, 2));
+        pool.importBlock(copy, 0, 2, keys.flip(), values.flip());
+        assertArrayEquals(Arrays.copyOf(k, 8), Arrays.copyOf(pool.keys(0, copy.blockId(0)), 8));
+        assertArrayEquals(Arrays.copyOf(v, 6), Arrays.copyOf(pool.values(0, copy.blockId(0)), 6));
     }
 
     /** Prefill in one pool, move the KV to another pool block by block, continue decoding there. */
