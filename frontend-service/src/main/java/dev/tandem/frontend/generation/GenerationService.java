@@ -24,6 +24,7 @@ import dev.tandem.frontend.workers.RequestWorkers;
 import dev.tandem.frontend.workers.TokenChunk;
 import dev.tandem.frontend.workers.WorkerErrors;
 import dev.tandem.protocol.grpc.ChoiceStart;
+import dev.tandem.protocol.grpc.FinishReason;
 import dev.tandem.protocol.grpc.GenerateRequest;
 import dev.tandem.protocol.grpc.PrefillRequest;
 import dev.tandem.protocol.grpc.SamplingParams;
@@ -130,8 +131,9 @@ public class GenerationService {
             RequestWorkers reached, Runnable started) {
         Migration state = new Migration(choice.requestId(), prompt, choice.sampling(), migration.limit(),
                 migration.maxSeqLen(), choice.listener());
-        Multi<TokenChunk> alone = Multi.createFrom().deferred(
-                () -> attempt(choice.requestId(), state.prompt(), state.sampling(), trace, reached, choice.listener()));
+        Multi<TokenChunk> alone = Multi.createFrom().deferred(() -> state.budgetSpent()
+                ? Multi.createFrom().item(new TokenChunk(List.of(), FinishReason.FINISH_REASON_LENGTH, 0))
+                : attempt(choice.requestId(), state.prompt(), state.sampling(), trace, reached, choice.listener()));
         AtomicBoolean first = new AtomicBoolean(true);
         return Multi.createFrom().deferred(() -> first.getAndSet(false)
                         ? start.onItem().transformToMulti(from -> from != null ? from : alone)

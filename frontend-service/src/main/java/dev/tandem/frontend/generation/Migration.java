@@ -74,6 +74,14 @@ final class Migration {
         return generated.size();
     }
 
+    /**
+     * Whether every token of the budget has arrived: the worker was lost between the last token and the end of its
+     * stream, so the next attempt only has to end it (a worker asked for no tokens would generate one).
+     */
+    boolean budgetSpent() {
+        return sampling.getMaxTokens() > 0 && generated.size() >= sampling.getMaxTokens();
+    }
+
     /** Whether a failure is migrated: the next attempt then starts from {@link #prompt()}. */
     boolean migrates(Throwable error) {
         if (!WorkerErrors.isMigratable(error)) {

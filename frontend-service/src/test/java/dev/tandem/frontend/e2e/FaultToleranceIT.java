@@ -53,7 +53,10 @@ class FaultToleranceIT {
 
     private static final String MODEL = "tandem-synthetic-llama";
     private static final Duration STARTUP = Duration.ofSeconds(120);
-    private static final int MAX_TOKENS = 600;
+    /** Long enough that a stream is still running when a fault is injected after its first events (0.2-0.8 ms a token). */
+    private static final int MAX_TOKENS = 1900;
+    /** How often the tests look at streams before injecting a fault: well inside a stream's lifetime. */
+    private static final Duration POLL = Duration.ofMillis(5);
 
     private static final ServiceProcesses processes = new ServiceProcesses();
     private static final Map<ServiceProcess, ProcessHandle> handles = new HashMap<>();
@@ -71,10 +74,10 @@ class FaultToleranceIT {
 
     @BeforeAll
     static void startCluster() {
-        // small KV pools start fast; decode workers drain for 1.6 s (80% of their shutdown timeout), which the
-        // streams outlive, so a drain hands streams over
+        // small KV pools start fast; decode workers drain for 0.8 s (80% of their shutdown timeout), which the
+        // drain test's streams outlive, so a drain hands streams over
         Map<String, String> worker = Map.of("TANDEM_KV_BUDGET_MB", "32");
-        Map<String, String> decoder = Map.of("TANDEM_KV_BUDGET_MB", "32", "QUARKUS_SHUTDOWN_TIMEOUT", "2s");
+        Map<String, String> decoder = Map.of("TANDEM_KV_BUDGET_MB", "32", "QUARKUS_SHUTDOWN_TIMEOUT", "1s");
         prefill1 = start("ft-prefill-1", "prefill-service", worker);
         prefill2 = start("ft-prefill-2", "prefill-service", worker);
         decode1 = start("ft-decode-1", "decode-service", decoder);
@@ -281,7 +284,7 @@ class FaultToleranceIT {
         double migrationsBefore = migrations();
 
         List<Sse> streams = bodies.stream().map(Sse::new).toList();
-        await().atMost(Duration.ofSeconds(60)).until(() -> streams.stream().allMatch(s -> s.contentEvents() >= 20));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(POLL).until(() -> streams.stream().allMatch(s -> s.contentEvents() >= 20));
         ServiceProcess victim = busiest();
         handles.get(victim).destroyForcibly();
         decoders.remove(victim);
@@ -323,13 +326,14 @@ class FaultToleranceIT {
     @Order(5)
     void aDrainingDecodeWorkerFinishesOrHandsOverEveryStream() {
         List<String> bodies = new ArrayList<>();
-        // longer than the 1.6 s the draining worker gives its streams, so that it hands them over
-        int drainTokens = 1800;
-        prompts("drain", 4).forEach(prompt -> bodies.add(request(prompt, true, GREEDY, drainTokens)));
+        // six streams of 1900 tokens: longer than the 0.8 s the draining worker gives them (2026-12-07: 1.5 s for four
+        // of 1800), so that it hands them over
+        int drainTokens = 1900;
+        prompts("drain", 6).forEach(prompt -> bodies.add(request(prompt, true, GREEDY, drainTokens)));
         List<String> expected = reference(bodies);
 
         List<Sse> streams = bodies.stream().map(Sse::new).toList();
-        await().atMost(Duration.ofSeconds(60)).until(() -> streams.stream().allMatch(s -> s.contentEvents() >= 20));
+        await().atMost(Duration.ofSeconds(60)).pollInterval(POLL).until(() -> streams.stream().allMatch(s -> s.contentEvents() >= 20));
         ServiceProcess draining = busiest();
         handles.get(draining).destroy(); // SIGTERM
         decoders.remove(draining);
@@ -348,7 +352,7 @@ class FaultToleranceIT {
     @Order(6)
     void aFailureMigrationCannotAbsorbEndsTheStreamWithAnErrorThenDone() {
         Sse stream = new Sse(request("the last worker goes", true, GREEDY));
-        await().atMost(Duration.ofSeconds(60)).until(() -> stream.contentEvents() >= 10);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(POLL).until(() -> stream.contentEvents() >= 10);
         ServiceProcess last = decoders.getFirst();
         handles.get(last).destroyForcibly();
         long killedAt = System.nanoTime();

@@ -65,6 +65,17 @@ class MigrationTest {
     }
 
     @Test
+    void aWorkerLostAfterTheLastTokenLeavesOnlyTheEndToSend() {
+        Migration migration = new Migration("r", new int[] {1}, SAMPLING, 3, OptionalInt.empty(), new Heard());
+        migration.received(tokens(1, 2, 3, 4, 5, 6, 7, 8, 9));
+        assertFalse(migration.budgetSpent());
+        migration.received(tokens(10));
+        assertTrue(migration.budgetSpent());
+        assertFalse(new Migration("r", new int[] {1}, SamplingParams.getDefaultInstance(), 3, OptionalInt.empty(),
+                new Heard()).budgetSpent());
+    }
+
+    @Test
     void aLostKvSourceMigratesButApiErrorsAndWorkerBugsDoNot() {
         Migration migration = new Migration("r", new int[] {1}, SAMPLING, 3, OptionalInt.empty(), new Heard());
         assertTrue(migration.migrates(Status.ABORTED.withDescription("KV source lost").asRuntimeException()));
