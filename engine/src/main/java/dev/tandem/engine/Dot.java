@@ -23,7 +23,7 @@ final class Dot {
     private Dot() {
     }
 
-    // exp for x ≤ 0 (softmax): Cephes' expf, a degree-6 polynomial after reducing by multiples of ln 2, about 1 ulp.
+    // exp (softmax, SiLU): Cephes' expf, a degree-6 polynomial after reducing by multiples of ln 2, about 1 ulp.
     static final float LOG2E = 1.44269504088896341f;
     static final float LN2_HI = 0.693359375f;
     static final float LN2_LO = -2.12194440e-4f;
@@ -31,6 +31,8 @@ final class Dot {
     static final float ROUND = 0x1.8p23f;
     /** Below this, 2^n leaves the normal floats: the result is taken as 0. */
     static final float EXP_MIN = -87.33654f;
+    /** Above this, the result is taken as infinity (exp(88) is 1.65e38, near the largest float). */
+    static final float EXP_MAX = 88f;
     static final float[] EXP_POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
             1.6666665459e-1f, 5.0000001201e-1f};
 
@@ -53,10 +55,13 @@ final class Dot {
         return sum;
     }
 
-    /** exp(x) for x ≤ 0 (see {@link #expShifted}). */
+    /** exp(x) within 2 ulp, 0 below {@link #EXP_MIN}, infinity above {@link #EXP_MAX} (see {@link #expShifted}). */
     static float exp(float x) {
         if (x < EXP_MIN) {
             return 0f;
+        }
+        if (x > EXP_MAX) {
+            return Float.POSITIVE_INFINITY;
         }
         float k = Math.fma(x, LOG2E, ROUND) - ROUND;
         float r = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, x));
@@ -66,6 +71,21 @@ final class Dot {
         }
         float y = Math.fma(p, r * r, r) + 1f;
         return y * Float.intBitsToFloat(((int) k + 127) << 23);
+    }
+
+    /**
+     * gate[i] = silu(gate[i])·up[i] = gate[i] / (1 + exp(−gate[i]))·up[i], as ggml's SwiGLU, with {@link #exp}. Only
+     * IEEE operations, so the vector form gives the same bits.
+     */
+    static void swiglu(float[] gate, float[] up) {
+        if (VECTOR) {
+            VectorDot.swiglu(gate, up);
+        } else {
+            for (int i = 0; i < gate.length; i++) {
+                float g = gate[i];
+                gate[i] = g / (1f + exp(-g)) * up[i];
+            }
+        }
     }
 
     /**

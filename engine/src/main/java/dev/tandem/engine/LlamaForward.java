@@ -131,7 +131,7 @@ final class LlamaForward implements ForwardPass {
             }
             matmul(n, xb, new FloatMatrix[] {lw.ffnGate(), lw.ffnUp()}, new float[][][] {gate, up}, batch.prompt());
             for (int i = 0; i < n; i++) {
-                swiglu(gate[i], up[i]);
+                Dot.swiglu(gate[i], up[i]);
             }
             matmul(n, gate, new FloatMatrix[] {lw.ffnDown()}, new float[][][] {xb}, batch.prompt());
             for (int i = 0; i < n; i++) {
@@ -240,14 +240,6 @@ final class LlamaForward implements ForwardPass {
     private static void add(float[] x, float[] delta) {
         for (int i = 0; i < x.length; i++) {
             x[i] += delta[i];
-        }
-    }
-
-    /** gate = silu(gate) * up. */
-    private static void swiglu(float[] gate, float[] up) {
-        for (int i = 0; i < gate.length; i++) {
-            float g = gate[i];
-            gate[i] = g / (1.0f + (float) Math.exp(-g)) * up[i];
         }
     }
 }

@@ -35,18 +35,34 @@ final class VectorDot {
         FloatVector m = FloatVector.broadcast(F, max);
         for (int t = 0; t < n; t += F.length()) {
             var inRange = F.indexInRange(t, n);
-            FloatVector v = FloatVector.fromArray(F, x, t, inRange).sub(m);
-            FloatVector k = v.fma(Dot.LOG2E, Dot.ROUND).sub(Dot.ROUND);
-            FloatVector r = k.fma(FloatVector.broadcast(F, -Dot.LN2_LO), k.fma(FloatVector.broadcast(F, -Dot.LN2_HI), v));
-            FloatVector p = FloatVector.broadcast(F, Dot.EXP_POLY[0]);
-            for (int i = 1; i < Dot.EXP_POLY.length; i++) {
-                p = p.fma(r, FloatVector.broadcast(F, Dot.EXP_POLY[i]));
-            }
-            FloatVector y = p.fma(r.mul(r), r).add(1f);
-            FloatVector scale = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
-                    .reinterpretAsFloats();
-            y.mul(scale).blend(0f, v.compare(VectorOperators.LT, Dot.EXP_MIN)).intoArray(x, t, inRange);
+            exp(FloatVector.fromArray(F, x, t, inRange).sub(m)).intoArray(x, t, inRange);
         }
+    }
+
+    static void swiglu(float[] gate, float[] up) {
+        int n = gate.length;
+        for (int i = 0; i < n; i += F.length()) {
+            var inRange = F.indexInRange(i, n);
+            FloatVector g = FloatVector.fromArray(F, gate, i, inRange);
+            FloatVector e = exp(g.neg());
+            g.div(e.add(1f)).mul(FloatVector.fromArray(F, up, i, inRange)).intoArray(gate, i, inRange);
+        }
+    }
+
+    /** {@link Dot#exp} lane by lane. */
+    private static FloatVector exp(FloatVector v) {
+        FloatVector k = v.fma(Dot.LOG2E, Dot.ROUND).sub(Dot.ROUND);
+        FloatVector r = k.fma(FloatVector.broadcast(F, -Dot.LN2_LO), k.fma(FloatVector.broadcast(F, -Dot.LN2_HI), v));
+        FloatVector p = FloatVector.broadcast(F, Dot.EXP_POLY[0]);
+        for (int i = 1; i < Dot.EXP_POLY.length; i++) {
+            p = p.fma(r, FloatVector.broadcast(F, Dot.EXP_POLY[i]));
+        }
+        FloatVector y = p.fma(r.mul(r), r).add(1f);
+        FloatVector scale = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return y.mul(scale)
+                .blend(0f, v.compare(VectorOperators.LT, Dot.EXP_MIN))
+                .blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.GT, Dot.EXP_MAX));
     }
 
     /** Whether {@link #blockScores} serves rows of this many positions (whole vectors: its loads are not masked). */

@@ -9,8 +9,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Attention's kernels ({@link Dot#blockScores}, {@link Dot#expShifted}, {@link Dot#weightedSum}): the vector forms give
- * the scalar forms' bits on awkward sizes, and the polynomial exp stays within 2 ulp of {@link Math#exp}.
+ * Attention's and SwiGLU's kernels ({@link Dot#blockScores}, {@link Dot#expShifted}, {@link Dot#weightedSum},
+ * {@link Dot#swiglu}): the vector forms give the scalar forms' bits on awkward sizes, and the polynomial exp stays within
+ * 2 ulp of {@link Math#exp}.
  */
 class AttentionKernelsTest {
 
@@ -23,9 +24,16 @@ class AttentionKernelsTest {
             float actual = Dot.exp(x);
             assertTrue(Math.abs(actual - expected) <= 2 * Math.ulp(expected), "exp(" + x + ") = " + actual + ", not " + expected);
         }
+        for (int i = 0; i < 100_000; i++) {
+            float x = 88f * rnd.nextFloat();
+            float expected = (float) Math.exp(x);
+            float actual = Dot.exp(x);
+            assertTrue(Math.abs(actual - expected) <= 2 * Math.ulp(expected), "exp(" + x + ") = " + actual + ", not " + expected);
+        }
         assertEquals(1f, Dot.exp(0f));
         assertEquals(0f, Dot.exp(-100f));
         assertEquals(0f, Dot.exp(Float.NEGATIVE_INFINITY));
+        assertEquals(Float.POSITIVE_INFINITY, Dot.exp(89f));
     }
 
     @Test
@@ -47,6 +55,23 @@ class AttentionKernelsTest {
             for (int t = 0; t < n; t++) {
                 y[t] = Dot.exp(x[t] - max);
                 assertEquals(Float.floatToIntBits(y[t]), Float.floatToIntBits(vector[t]), "exp at " + t + " of " + n);
+            }
+        }
+        for (int n : new int[] {1, 17, 172, 5632}) {
+            float[] gate = new float[n];
+            float[] up = new float[n];
+            for (int i = 0; i < n; i++) {
+                gate[i] = (float) (rnd.nextGaussian() * (i % 7 == 0 ? 60 : 3));
+                up[i] = (float) rnd.nextGaussian();
+            }
+            float[] vector = gate.clone();
+            VectorDot.swiglu(vector, up);
+            for (int i = 0; i < n; i++) {
+                float g = gate[i];
+                float scalar = g / (1f + Dot.exp(-g)) * up[i];
+                assertEquals(Float.floatToIntBits(scalar), Float.floatToIntBits(vector[i]), "swiglu at " + i + " of " + n);
+                float reference = (float) (g / (1 + Math.exp(-g)) * up[i]);
+                assertEquals(reference, vector[i], 4 * Math.ulp(reference) + 1e-30f, "swiglu(" + g + ")");
             }
         }
         for (int headDim : new int[] {64, 6, 13}) {
