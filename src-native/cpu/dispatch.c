@@ -195,12 +195,13 @@ int tandem_repack(int type, const uint8_t *w, int64_t rows, int64_t cols, uint8_
     const int64_t tb = q4 ? TANDEM_Q4_0_TILE_BLOCK : TANDEM_Q8_0_TILE_BLOCK;
     const int groups = q4 ? 4 : 8;
     const int64_t tiles = (rows + TANDEM_TILE_ROWS - 1) / TANDEM_TILE_ROWS;
-    memset(dst, 0, (size_t)(tiles * nb * tb));
+    static const uint8_t zeros[Q8_0_BYTES];
     for (int64_t t = 0; t < tiles; t++) {
-        for (int i = 0; i < TANDEM_TILE_ROWS && t * TANDEM_TILE_ROWS + i < rows; i++) {
-            const uint8_t *row = w + (t * TANDEM_TILE_ROWS + i) * nb * bytes;
+        for (int i = 0; i < TANDEM_TILE_ROWS; i++) {
+            const int64_t r = t * TANDEM_TILE_ROWS + i;
+            const uint8_t *row = r < rows ? w + r * nb * bytes : NULL;
             for (int64_t k = 0; k < nb; k++) {
-                const uint8_t *p = row + k * bytes;
+                const uint8_t *p = row ? row + k * bytes : zeros;
                 uint8_t *blk = dst + (t * nb + k) * tb;
                 for (int g = 0; g < groups; g++) {
                     memcpy(blk + 4 * TANDEM_TILE_ROWS * g + 4 * i, p + 2 + 4 * g, 4);
