@@ -3,46 +3,32 @@ package dev.tandem.frontend.generation;
 /**
  * Hears what happens to one request on its way to the workers: how long its prompt took to prepare, and which
  * workers the routing picks (a retry picks again). The request's telemetry is one; nothing else in this package
- * knows about metrics, spans or logs.
+ * knows about metrics, spans or logs. Every event is ignored unless a listener overrides it.
  */
 public interface RequestListener {
 
     /** Hears nothing: for generations whose routing is not a request's own (the choices after the first). */
     RequestListener NONE = new RequestListener() {
-        @Override
-        public void templated(long nanos) {
-        }
-
-        @Override
-        public void prepared(int promptTokens, long tokenizeNanos) {
-        }
-
-        @Override
-        public void dispatched(long routingNanos) {
-        }
-
-        @Override
-        public void prefillWorker(String workerId) {
-        }
-
-        @Override
-        public void decodeWorker(String workerId, boolean aggregated) {
-        }
     };
 
     /** The chat template was rendered in {@code nanos}. */
-    void templated(long nanos);
+    default void templated(long nanos) {
+    }
 
     /** The prompt was tokenized into {@code promptTokens} tokens in {@code tokenizeNanos}. */
-    void prepared(int promptTokens, long tokenizeNanos);
+    default void prepared(int promptTokens, long tokenizeNanos) {
+    }
 
     /** The request goes out to its first worker, chosen in {@code routingNanos}. */
-    void dispatched(long routingNanos);
+    default void dispatched(long routingNanos) {
+    }
 
-    void prefillWorker(String workerId);
+    default void prefillWorker(String workerId) {
+    }
 
     /** @param aggregated whether the worker prefills the prompt itself */
-    void decodeWorker(String workerId, boolean aggregated);
+    default void decodeWorker(String workerId, boolean aggregated) {
+    }
 
     /**
      * The request's worker was lost after {@code generatedTokens} tokens ({@code reason}); it is sent again, its

@@ -26,12 +26,6 @@ class MigrationTest {
     private static final class Heard implements RequestListener {
         final List<String> events = new ArrayList<>();
 
-        @Override public void templated(long nanos) { }
-        @Override public void prepared(int promptTokens, long tokenizeNanos) { }
-        @Override public void dispatched(long routingNanos) { }
-        @Override public void prefillWorker(String workerId) { }
-        @Override public void decodeWorker(String workerId, boolean aggregated) { }
-
         @Override
         public void migrating(int attempt, int generatedTokens, String reason) {
             events.add("migrating " + attempt + " after " + generatedTokens);

@@ -43,18 +43,6 @@ class RequestPreparerTest {
         public void prepared(int promptTokens, long tokenizeNanos) {
             events.add("prepared " + promptTokens);
         }
-
-        @Override
-        public void dispatched(long routingNanos) {
-        }
-
-        @Override
-        public void prefillWorker(String workerId) {
-        }
-
-        @Override
-        public void decodeWorker(String workerId, boolean aggregated) {
-        }
     }
 
     private static GenerationOptions options(String model, Integer maxTokens, Map<Integer, Float> logitBias) {
