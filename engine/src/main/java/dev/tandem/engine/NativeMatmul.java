@@ -37,7 +37,7 @@ final class NativeMatmul implements AutoCloseable {
     /** Makes every matrix's native form now ({@link FloatMatrix#nativeForm}), so that no request waits for it. */
     void prepare(Iterable<FloatMatrix> ws) {
         for (FloatMatrix m : ws) {
-            if (accepts(new FloatMatrix[] {m})) {
+            if (accepts(m)) {
                 m.nativeForm(lib);
             }
         }
@@ -46,11 +46,15 @@ final class NativeMatmul implements AutoCloseable {
     /** Whether every matrix is one the native kernels multiply in place (native memory, a supported type). */
     static boolean accepts(FloatMatrix[] ws) {
         for (FloatMatrix m : ws) {
-            if (!m.data.isNative() || !FloatMatrix.supports(m.type())) {
+            if (!accepts(m)) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean accepts(FloatMatrix m) {
+        return m.data.isNative() && FloatMatrix.supports(m.type());
     }
 
     private static int kind(FloatMatrix m) {
